@@ -1,0 +1,77 @@
+"""backstretch-kit: an interactive Jupyter workbook for back stretching.
+
+The public face of the package. Names are resolved lazily, on first use, so
+``import backstretch_kit`` stays about as fast as ``import pandas`` and never
+pulls in matplotlib, ipywidgets or Jupyter on a headless server.
+
+Examples
+--------
+>>> import backstretch_kit as bk
+>>> stretches = bk.load_stretches()
+>>> stretches.loc["knee-to-chest", "hold_s"]
+15.0
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # catalog
+    "load_stretches": "catalog",
+    "import_free_exercise_db": "catalog",
+    "CatalogError": "catalog",
+    "BODY_AREAS": "vocab",
+    "AREA_COLOURS": "vocab",
+    # routines and guidance
+    "Routine": "routine",
+    "RoutineItem": "routine",
+    "RoutineError": "routine",
+    "load_routine": "routine",
+    "ready_routines": "routine",
+    "check_routine": "guidance",
+    "Finding": "guidance",
+    "Profile": "guidance",
+    "RED_FLAG_QUESTIONS": "guidance",
+    "screen_red_flags": "guidance",
+    "write_handout": "handout",
+    # session log
+    "SessionLog": "log",
+    "LogError": "log",
+    # timer
+    "HoldTimer": "timer",
+    # pictograms
+    "draw_stretch": "poses",
+    "load_poses": "poses",
+    "PoseError": "poses",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .catalog import CatalogError, import_free_exercise_db, load_stretches
+    from .guidance import RED_FLAG_QUESTIONS, Finding, Profile, check_routine, screen_red_flags
+    from .handout import write_handout
+    from .log import LogError, SessionLog
+    from .poses import PoseError, draw_stretch, load_poses
+    from .routine import Routine, RoutineError, RoutineItem, load_routine, ready_routines
+    from .timer import HoldTimer
+    from .vocab import AREA_COLOURS, BODY_AREAS
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'backstretch_kit' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,431 @@
+"""The stretch catalog: load it, check it, and import other exercise libraries.
+
+The catalog is a CSV file, one row per stretch. ``load_stretches()`` turns it
+into a tidy pandas DataFrame indexed by ``stretch_id``, with the vocabularies
+as ordered categoricals and the list-valued cells as Python lists. Every row
+is checked before anything is returned: a bad catalog raises one
+:class:`CatalogError` that lists each problem with its file, row, column and
+value, and no half-loaded table ever escapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from ._data import data_path
+from .vocab import BODY_AREAS, CAUTIONS, EQUIPMENT, LEVELS, MOVEMENTS, POSITIONS, SIDES
+
+__all__ = ["COLUMNS", "CatalogError", "import_free_exercise_db", "load_stretches"]
+
+#: The catalog's columns, in file order.
+COLUMNS: tuple[str, ...] = (
+    "stretch_id",
+    "name",
+    "body_area",
+    "secondary_areas",
+    "position",
+    "movement",
+    "sides",
+    "hold_s",
+    "reps",
+    "rest_s",
+    "level",
+    "equipment",
+    "instructions",
+    "cautions",
+    "source",
+)
+
+MAX_HOLD_S = 600.0  # ten minutes: a longer hold is a typo, not a stretch
+MAX_REST_S = 600.0
+MAX_REPS = 50
+
+LIST_SEP = ";"
+STEP_SEP = "|"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "body_area": BODY_AREAS,
+    "position": POSITIONS,
+    "movement": MOVEMENTS,
+    "sides": SIDES,
+    "level": LEVELS,
+}
+_LIST_VOCABS: dict[str, tuple[str, ...]] = {
+    "secondary_areas": BODY_AREAS,
+    "equipment": EQUIPMENT,
+    "cautions": CAUTIONS,
+}
+# Shown at most this many problems in one error, so a wholly wrong file stays readable.
+_MAX_PROBLEMS = 20
+
+
+class CatalogError(ValueError):
+    """A stretch catalog that cannot be used; the message says where and why."""
+
+
+def load_stretches(path: str | PathLike[str] | None = None) -> pd.DataFrame:
+    """Load a stretch catalog as a tidy DataFrame.
+
+    Parameters
+    ----------
+    path
+        A catalog CSV of your own, with the same columns as the built-in one.
+        ``None`` (the default) loads the catalog that ships with backstretch-kit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stretch, indexed by ``stretch_id``. ``body_area``,
+        ``position``, ``movement``, ``sides`` and ``level`` are ordered
+        categoricals; ``secondary_areas``, ``equipment``, ``instructions`` and
+        ``cautions`` hold lists; ``hold_s`` and ``rest_s`` are seconds (float)
+        and ``reps`` whole repetitions (per side for an each-side stretch).
+
+    Raises
+    ------
+    CatalogError
+        If the file is missing, empty, not UTF-8, or any row breaks a rule.
+        The message names the file, the row as a spreadsheet numbers it
+        (the header is row 1), the column and the bad value.
+
+    Examples
+    --------
+    >>> from backstretch_kit import load_stretches
+    >>> stretches = load_stretches()
+    >>> stretches.loc["knee-to-chest", ["hold_s", "reps"]].tolist()
+    [15.0, 10]
+    >>> stretches.groupby("body_area", observed=False).size().index[0]
+    'neck'
+    """
+    file = Path(path) if path is not None else data_path("stretches.csv")
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{file}: cannot read the catalog ({exc.strerror or exc})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"{file}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}); "
+            "save the catalog as CSV UTF-8"
+        ) from exc
+    if not text.strip():
+        raise CatalogError(f"{file}: the file is empty; a catalog needs a header and rows")
+
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s): {', '.join(repr(c) for c in unknown)}")
+        raise CatalogError(f"{file}, row 1 (header): {'; '.join(parts)}")
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if None in row:  # more cells than the header has columns
+            raise CatalogError(
+                f"{file}, row {len(rows) + 2}: {len(header) + len(row[None])} cells "
+                f"but the header has {len(header)} columns"
+            )
+        rows.append(row)
+    return _frame_from_rows(rows, origin=str(file))
+
+
+def _frame_from_rows(rows: Iterable[Mapping[str, str | None]], origin: str) -> pd.DataFrame:
+    """Check raw text rows (as in the CSV) and build the catalog DataFrame.
+
+    Shared by the CSV loader and the importers, so both obey the same rules.
+    Row numbers in messages count the header as row 1.
+    """
+    problems: list[str] = []
+    records: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=2):
+        record, row_problems = _parse_row(row, number, origin)
+        stretch_id = record.get("stretch_id")
+        if isinstance(stretch_id, str) and stretch_id:
+            if stretch_id in seen:
+                row_problems.append(
+                    f"{origin}, row {number}, column stretch_id: duplicate id {stretch_id!r} "
+                    f"(first used on row {seen[stretch_id]})"
+                )
+            else:
+                seen[stretch_id] = number
+        problems.extend(row_problems)
+        records.append(record)
+    if not records:
+        raise CatalogError(f"{origin}: the catalog has a header but no stretches")
+    if problems:
+        shown = problems[:_MAX_PROBLEMS]
+        more = len(problems) - len(shown)
+        tail = f"\n  ... and {more} more" if more else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise CatalogError(
+            f"{len(problems)} {noun} in the catalog {origin}:\n  " + "\n  ".join(shown) + tail
+        )
+
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS)).set_index("stretch_id")
+    for column, vocabulary in _CATEGORIES.items():
+        frame[column] = pd.Categorical(frame[column], categories=vocabulary, ordered=True)
+    frame["hold_s"] = frame["hold_s"].astype("float64")
+    frame["rest_s"] = frame["rest_s"].astype("float64")
+    frame["reps"] = frame["reps"].astype("int64")
+    return frame
+
+
+def _parse_row(
+    row: Mapping[str, str | None], number: int, origin: str
+) -> tuple[dict[str, object], list[str]]:
+    problems: list[str] = []
+
+    def bad(column: str, value: object, why: str) -> None:
+        problems.append(f"{origin}, row {number}, column {column}: {value!r} {why}")
+
+    cell = {column: (row.get(column) or "").strip() for column in COLUMNS}
+    record: dict[str, object] = {}
+
+    stretch_id = cell["stretch_id"]
+    if not _SLUG.match(stretch_id):
+        bad("stretch_id", stretch_id, "is not a slug (lower-case letters, digits and dashes)")
+    record["stretch_id"] = stretch_id
+
+    if not cell["name"]:
+        bad("name", cell["name"], "is empty; every stretch needs a name")
+    record["name"] = cell["name"]
+
+    for column, vocabulary in _CATEGORIES.items():
+        if cell[column] not in vocabulary:
+            bad(column, cell[column], f"is not one of: {', '.join(vocabulary)}")
+        record[column] = cell[column]
+
+    for column, vocabulary in _LIST_VOCABS.items():
+        items = _split(cell[column], LIST_SEP)
+        for item in items:
+            if item not in vocabulary:
+                bad(column, item, f"is not one of: {', '.join(vocabulary)}")
+        record[column] = items
+    secondary = record["secondary_areas"]
+    if isinstance(secondary, list) and cell["body_area"] in secondary:
+        bad("secondary_areas", cell["body_area"], "repeats the main body_area")
+
+    record["hold_s"] = _number(cell["hold_s"], "hold_s", bad, low=0.0, high=MAX_HOLD_S)
+    record["rest_s"] = _number(
+        cell["rest_s"], "rest_s", bad, low=0.0, high=MAX_REST_S, allow_zero=True
+    )
+    reps = _number(cell["reps"], "reps", bad, low=0.0, high=float(MAX_REPS))
+    if reps is not None and not float(reps).is_integer():
+        bad("reps", cell["reps"], "is not a whole number of repetitions")
+    record["reps"] = int(reps) if reps is not None else 0
+
+    steps = _split(cell["instructions"], STEP_SEP)
+    if not steps:
+        bad("instructions", cell["instructions"], "is empty; give at least one step")
+    record["instructions"] = steps
+    record["source"] = cell["source"]
+    return record, problems
+
+
+def _split(text: str, sep: str) -> list[str]:
+    return [part.strip() for part in text.split(sep) if part.strip()]
+
+
+def _number(
+    text: str,
+    column: str,
+    bad: Callable[[str, object, str], None],
+    *,
+    low: float,
+    high: float,
+    allow_zero: bool = False,
+) -> float | None:
+    """Parse a positive number of seconds or reps, reporting what is wrong with it."""
+    try:
+        value = float(text)
+    except ValueError:
+        bad(column, text, "is not a number")
+        return None
+    if math.isnan(value) or math.isinf(value):
+        bad(column, text, "is not a number")
+        return None
+    if value < low or (value == low and not allow_zero):
+        bad(column, text, "must be more than zero" if not allow_zero else "must not be negative")
+        return None
+    if value > high:
+        bad(column, text, f"is absurdly large (the limit is {high:g})")
+        return None
+    return value
+
+
+# --- importing the public-domain free-exercise-db -------------------------------------
+
+# Its muscle names onto our body areas. Arms go with the shoulders they hang from,
+# quadriceps with the hip flexors (rectus femoris crosses the hip), calves with the
+# back of the leg, abdominals with the lower back (they open up when the spine arches).
+_MUSCLE_AREAS: dict[str, str] = {
+    "neck": "neck",
+    "traps": "upper back",
+    "chest": "chest and shoulders",
+    "shoulders": "chest and shoulders",
+    "biceps": "chest and shoulders",
+    "triceps": "chest and shoulders",
+    "forearms": "chest and shoulders",
+    "lats": "mid back",
+    "middle back": "mid back",
+    "lower back": "lower back",
+    "abdominals": "lower back",
+    "glutes": "hips and glutes",
+    "abductors": "hips and glutes",
+    "adductors": "hips and glutes",
+    "quadriceps": "hip flexors",
+    "hamstrings": "hamstrings",
+    "calves": "hamstrings",
+}
+_LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "expert": "advanced"}
+_EQUIPMENT = {"foam roll": "foam roller", "bands": "strap"}
+# First match wins, so the more specific wording comes first.
+_POSITION_WORDS: tuple[tuple[str, str], ...] = (
+    ("all fours", "all fours"),
+    ("hands and knees", "all fours"),
+    ("kneel", "kneeling"),
+    ("lie ", "lying"),
+    ("lying", "lying"),
+    ("on your back", "lying"),
+    ("seated", "seated"),
+    ("sit ", "seated"),
+    ("sitting", "seated"),
+    ("chair", "seated"),
+    ("stand", "standing"),
+)
+_MOVEMENT_WORDS: tuple[tuple[str, str], ...] = (
+    ("twist", "rotation"),
+    ("rotat", "rotation"),
+    ("side bend", "side bend"),
+    ("lean to the side", "side bend"),
+    ("bend forward", "flexion"),
+    ("toe touch", "flexion"),
+    ("round your back", "flexion"),
+    ("knees to your chest", "flexion"),
+    ("arch", "extension"),
+    ("lean back", "extension"),
+)
+_EACH_SIDE_WORDS = (
+    "other side",
+    "other leg",
+    "other arm",
+    "switch sides",
+    "each side",
+    "repeat on",
+)
+_HOLD = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:seconds|secs?)\b", re.I)
+_REPS = re.compile(r"(\d+)\s*(?:-|to)?\s*(?:\d+)?\s*(?:repetitions|reps|times)\b", re.I)
+DEFAULT_HOLD_S = 30.0
+DEFAULT_REPS = 2
+DEFAULT_REST_S = 10.0
+
+
+def import_free_exercise_db(path: str | PathLike[str]) -> pd.DataFrame:
+    """Import the stretches of a free-exercise-db ``exercises.json`` into our schema.
+
+    Only entries whose ``category`` is ``"stretching"`` are taken. Muscles are
+    mapped onto the body-area vocabulary; position, spine movement and sides
+    are read from the words of the name and instructions; the hold and the
+    repetitions come from the instructions where they state them ("hold for
+    20 seconds", "10 repetitions"), else the defaults of 30 s and 2 reps.
+
+    Parameters
+    ----------
+    path
+        The ``exercises.json`` of free-exercise-db (public domain).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns and dtypes as :func:`load_stretches`, ids prefixed
+        with ``fedb-`` so they never collide with the built-in catalog.
+
+    Raises
+    ------
+    CatalogError
+        If the file is not JSON, not a list of exercises, an exercise lacks
+        a field, or the result breaks a catalog rule.
+    """
+    file = Path(path)
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(f"{file}: cannot read ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"{file}: not a JSON exercise list ({exc})") from exc
+    if not isinstance(entries, list):
+        kind = type(entries).__name__
+        raise CatalogError(f"{file}: expected a JSON list of exercises, got a {kind}")
+
+    rows = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise CatalogError(f"{file}, exercise {number}: not a JSON object")
+        if entry.get("category") != "stretching":
+            continue
+        rows.append(_row_from_exercise(entry, number, file))
+    if not rows:
+        raise CatalogError(f"{file}: no exercise has category 'stretching'")
+    return _frame_from_rows(rows, origin=f"{file} (imported)")
+
+
+def _row_from_exercise(entry: dict, number: int, file: Path) -> dict[str, str]:
+    for field in ("id", "name", "primaryMuscles", "instructions"):
+        if field not in entry:
+            raise CatalogError(f"{file}, exercise {number}: missing field {field!r}")
+    muscles = [*(entry.get("primaryMuscles") or []), *(entry.get("secondaryMuscles") or [])]
+    areas = list(dict.fromkeys(_MUSCLE_AREAS[m] for m in muscles if m in _MUSCLE_AREAS))
+    if not areas:
+        raise CatalogError(
+            f"{file}, exercise {number} ({entry['id']}), field primaryMuscles: "
+            f"{entry['primaryMuscles']!r} maps onto no body area"
+        )
+    steps = [str(step).replace(STEP_SEP, "/").strip() for step in entry["instructions"]]
+    text = " ".join([str(entry["name"]), *steps]).lower()
+    hold = _HOLD.search(text)
+    reps = _REPS.search(text)
+    movement = _first_match(text, _MOVEMENT_WORDS, "neutral")
+    equipment = _EQUIPMENT.get(entry.get("equipment") or "")
+    cautions = ["flexion"] if movement == "flexion" else []
+    slug = re.sub(r"[^a-z0-9]+", "-", str(entry["id"]).lower()).strip("-")
+    return {
+        "stretch_id": f"fedb-{slug}",
+        "name": str(entry["name"]),
+        "body_area": areas[0],
+        "secondary_areas": LIST_SEP.join(areas[1:]),
+        "position": _first_match(text, _POSITION_WORDS, "standing"),
+        "movement": movement,
+        "sides": "each side" if any(w in text for w in _EACH_SIDE_WORDS) else "both together",
+        "hold_s": hold.group(1) if hold else str(DEFAULT_HOLD_S),
+        "reps": str(min(int(reps.group(1)), MAX_REPS)) if reps else str(DEFAULT_REPS),
+        "rest_s": str(DEFAULT_REST_S),
+        "level": _LEVELS.get(entry.get("level") or "", "beginner"),
+        "equipment": equipment or "",
+        "instructions": f" {STEP_SEP} ".join(steps),
+        "cautions": LIST_SEP.join(cautions),
+        "source": f"free-exercise-db (public domain), exercise {entry['id']}",
+    }
+
+
+def _first_match(text: str, words: tuple[tuple[str, str], ...], default: str) -> str:
+    for word, value in words:
+        if word in text:
+            return value
+    return default
