@@ -1,0 +1,201 @@
+"""Tests for backstretch_kit.handout: HTML and PDF handouts, escaping and the picture hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from backstretch_kit import handout
+from backstretch_kit.guidance import Profile
+from backstretch_kit.handout import dose_text, picture_drawer, write_handout
+from backstretch_kit.routine import Routine, RoutineError, RoutineItem, load_routine
+
+DAY = dt.date(2026, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def routine() -> Routine:
+    """The shipped lower-back routine, with an item note added."""
+    made = load_routine("lower-back")
+    made.change(1, note="Keep the other leg relaxed.")
+    return made
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(path)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_html_lists_every_stretch_with_steps_dose_and_time(
+    tmp_path: Path, routine: Routine
+) -> None:
+    """The HTML names each stretch with numbered steps, its dose, side and time, and the total."""
+    path = write_handout(routine, tmp_path / "h.html", date=DAY, pictures=False)
+    page = path.read_text(encoding="utf-8")
+    catalog = routine.catalog
+    for number, item in enumerate(routine, start=1):
+        assert f"{number}. {html.escape(catalog.at[item.stretch_id, 'name'])}" in page
+        assert html.escape(dose_text(item)) in page
+        for step in catalog.at[item.stretch_id, "instructions"]:
+            assert f"<li>{html.escape(step)}</li>" in page
+    assert page.count('<ol class="steps">') == len(routine)
+    assert "on each side (left side first)" in page
+    assert "about 9 min 40 s in all" in page and "Total time: about 9 min 40 s" in page
+    assert "14 March 2026" in page
+    assert "Keep the other leg relaxed." in page
+
+
+def test_html_is_self_contained_and_print_ready(tmp_path: Path, routine: Routine) -> None:
+    """One file: inline CSS with @page rules, no external links, scripts or images."""
+    page = write_handout(routine, tmp_path / "h.html", date=DAY, pictures=False).read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@page" in page
+    assert "@media print" in page
+    assert not re.search(r"(src|href)\s*=", page)
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_html_escapes_everything_typed(tmp_path: Path) -> None:
+    """A routine named <script> and typed notes show as text, never as markup."""
+    evil = "<script>alert(1)</script>"
+    routine = load_routine("desk-break")
+    routine.name = evil
+    routine.notes = 'Notes with "quotes" & <b>bold</b>'
+    routine.change(0, note="<img src=x onerror=alert(2)>")
+    page = write_handout(
+        routine,
+        tmp_path / "evil.html",
+        person="<i>Sam</i> & co",
+        notes="</style><script>alert(3)</script>",
+        date=DAY,
+        pictures=False,
+    ).read_text()
+    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    assert "<i>Sam" not in page and "</style><script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "For &lt;i&gt;Sam&lt;/i&gt; &amp; co" in page
+    assert "&quot;quotes&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_findings_for_the_profile_are_printed(tmp_path: Path, routine: Routine) -> None:
+    """Cautions from the profile, the red-flag screen and the safety note appear."""
+    profile = Profile(osteoporosis=True, red_flags={"fever": True}, symptom_weeks=6)
+    page = write_handout(routine, tmp_path / "p.html", profile, date=DAY, pictures=False)
+    text = page.read_text()
+    assert 'data-code="osteoporosis"' in text and "usually avoided with osteoporosis" in text
+    assert 'data-code="red-flag-fever"' in text and "seek medical care now" in text
+    assert 'data-code="symptoms-weeks"' in text
+    assert "If pain increases sharply" in text  # the standing safety note
+    plain = write_handout(routine, tmp_path / "plain.html", date=DAY, pictures=False)
+    assert 'data-code="osteoporosis"' not in plain.read_text()
+
+
+def test_pdf_opens_and_reads_back(tmp_path: Path, routine: Routine) -> None:
+    """The PDF opens in pypdf, whose text has the name, stretches, total and findings."""
+    profile = Profile(flexion_intolerant=True)
+    path = write_handout(
+        routine, tmp_path / "h.pdf", profile, person="Zoë Łukasz", date=DAY, pictures=False
+    )
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = pdf_text(path)
+    assert routine.name in text
+    for item in routine:
+        assert str(routine.catalog.at[item.stretch_id, "name"]) in text
+    assert "Total time: about 9 min 40 s" in text
+    assert "Zoë Łukasz" in text  # beyond latin-1, via the DejaVu font
+    assert "forward bending tends to aggravate" in text
+    assert "14 March 2026" in text
+    assert pypdf.PdfReader(path).metadata.title == routine.name
+
+
+def test_pdf_letter_paper(tmp_path: Path, routine: Routine) -> None:
+    """paper='Letter' gives US Letter pages (612 x 792 points)."""
+    path = write_handout(routine, tmp_path / "l.pdf", date=DAY, pictures=False, paper="Letter")
+    box = pypdf.PdfReader(path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+@pytest.mark.parametrize("name", ["handout.docx", "handout", "handout.htm"])
+def test_unknown_suffix_is_refused_before_writing(
+    tmp_path: Path, routine: Routine, name: str
+) -> None:
+    """Only .html and .pdf are written; anything else raises naming the suffix, writing nothing."""
+    with pytest.raises(RoutineError, match="not '") as caught:
+        write_handout(routine, tmp_path / name, pictures=False)
+    assert Path(name).suffix in str(caught.value) or "(none)" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dose_text_in_plain_words() -> None:
+    """Doses read as a sentence; a single hold and zero rest say no rest."""
+    assert dose_text(RoutineItem("x", 30, 2, "each side", 10)) == (
+        "Hold 30 s, 2 times on each side (left side first), resting 10 s between holds."
+    )
+    assert dose_text(RoutineItem("x", 90, 1, "both together", 10)) == "Hold 1 min 30 s, once."
+    assert dose_text(RoutineItem("x", 20, 3, "both together", 0)) == "Hold 20 s, 3 times."
+
+
+# -- the picture hook ---------------------------------------------------------------------
+def _fake_drawer(stretch_id: str):
+    """Draw a real matplotlib Figure, standing in for poses.draw_stretch."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1.5))
+    figure.add_subplot().plot([0, 1], [0, 1])
+    figure.suptitle(f"pose-of-{stretch_id}")
+    return figure
+
+
+def test_pictures_embed_inline_svg_and_png(
+    tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a drawer, each stretch gets an inline <svg> in HTML and an image in the PDF."""
+    monkeypatch.setattr(handout, "picture_drawer", lambda: _fake_drawer)
+    page = write_handout(routine, tmp_path / "pic.html", date=DAY).read_text()
+    assert page.count('<div class="picture" role="img"><svg') == len(routine)
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    pdf = write_handout(routine, tmp_path / "pic.pdf", date=DAY)
+    images = sum(len(page.images) for page in pypdf.PdfReader(pdf).pages)
+    assert images == len(routine)
+    none = write_handout(routine, tmp_path / "nopic.html", date=DAY, pictures=False)
+    assert "<svg" not in none.read_text()
+
+
+def test_stretch_without_a_pose_is_printed_without_picture(
+    tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PoseError for one stretch leaves out only that picture."""
+    pose_error = handout._pose_error()
+
+    def drawer(stretch_id: str):
+        if stretch_id == "knee-to-chest":
+            raise pose_error(f"stretch {stretch_id!r} has no pose")
+        return _fake_drawer(stretch_id)
+
+    monkeypatch.setattr(handout, "picture_drawer", lambda: drawer)
+    page = write_handout(routine, tmp_path / "some.html", date=DAY).read_text()
+    assert page.count("<svg") == len(routine) - 1
+
+
+def test_picture_drawer_finds_poses_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """picture_drawer returns poses.draw_stretch, or None when there is no poses module."""
+    drawer = picture_drawer()
+    import backstretch_kit.poses as poses
+
+    assert drawer is poses.draw_stretch
+    monkeypatch.setitem(sys.modules, "backstretch_kit.poses", None)
+    assert picture_drawer() is None
+
+
+def test_real_pictograms_in_the_handout(tmp_path: Path) -> None:
+    """With the real poses module and data, the desk-break handout carries its pictograms."""
+    routine = load_routine("desk-break")
+    page = write_handout(routine, tmp_path / "real.html", date=DAY).read_text()
+    assert page.count('<div class="picture" role="img"><svg') == len(routine)
