@@ -46,6 +46,7 @@ __all__ = [
     "Profile",
     "RedFlagQuestion",
     "check_routine",
+    "conflicting_cautions",
     "screen_red_flags",
 ]
 
@@ -287,6 +288,26 @@ _SAFETY_RULES: tuple[tuple[str, frozenset[str], str, str, str], ...] = (
         "you recover from surgery.",
     ),
 )
+
+
+def conflicting_cautions(profile: Profile | None) -> frozenset[str]:
+    """The catalog caution tags that conflict with a profile's conditions.
+
+    The same rules :func:`check_routine` applies, so a catalog browser that hides
+    these stretches agrees with the routine check.
+
+    Examples
+    --------
+    >>> sorted(conflicting_cautions(Profile(flexion_intolerant=True)))
+    ['flexion']
+    """
+    if profile is None:
+        return frozenset()
+    tags: set[str] = set()
+    for attribute, conflicts, _level, _code, _reason in _SAFETY_RULES:
+        if getattr(profile, attribute):
+            tags |= conflicts
+    return frozenset(tags)
 
 
 def _stretch_facts(routine: Routine) -> dict[str, tuple[str, str, frozenset[str]]]:
