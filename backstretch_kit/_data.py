@@ -1,21 +1,31 @@
-"""Where the shipped data lives, in a source checkout and in an installed wheel.
+"""Where the shipped data and notebooks live, in a source checkout and in a wheel.
 
-There is exactly one copy of the data: the top-level ``data/`` folder of the
-repository. The wheel build packs that folder as ``backstretch_kit/data``
-(see ``[tool.hatch.build.targets.wheel.force-include]`` in pyproject.toml),
-so an installed package finds it beside its modules, and a source or editable
-checkout finds it one level up.
+There is exactly one copy of each: the top-level ``data/`` and ``notebooks/``
+folders of the repository. The wheel build packs them as ``backstretch_kit/data``
+and ``backstretch_kit/notebooks`` (see ``[tool.hatch.build.targets.wheel.force-include]``
+in pyproject.toml), so an installed package finds them beside its modules, and a
+source or editable checkout finds them one level up.
 """
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["data_path"]
+__all__ = ["data_path", "notebook_path", "user_data_dir"]
 
 _PACKAGE_DIR = Path(str(resources.files("backstretch_kit")))
-_CANDIDATES = (_PACKAGE_DIR / "data", _PACKAGE_DIR.parent / "data")
+
+
+def _shipped(folder: str, parts: tuple[str, ...]) -> Path:
+    candidates = (_PACKAGE_DIR / folder, _PACKAGE_DIR.parent / folder)
+    for base in candidates:
+        candidate = base.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    looked = ", ".join(str(base.joinpath(*parts)) for base in candidates)
+    raise FileNotFoundError(f"backstretch-kit {folder} file not found; looked in: {looked}")
 
 
 def data_path(*parts: str) -> Path:
@@ -27,9 +37,23 @@ def data_path(*parts: str) -> Path:
         If the file is in neither the installed nor the source location; the
         message lists both places looked in.
     """
-    for base in _CANDIDATES:
-        candidate = base.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-    looked = ", ".join(str(base.joinpath(*parts)) for base in _CANDIDATES)
-    raise FileNotFoundError(f"backstretch-kit data file not found; looked in: {looked}")
+    return _shipped("data", parts)
+
+
+def notebook_path(*parts: str) -> Path:
+    """Return the path of a shipped notebook (or the folder, with no argument)."""
+    return _shipped("notebooks", parts)
+
+
+def user_data_dir() -> Path:
+    """The folder for the user's own files, such as the session log.
+
+    ``BACKSTRETCH_DATA_DIR`` overrides it (tests, workshops and demos point it at a
+    folder of their own); otherwise it is the platform's user data folder.
+    """
+    override = os.environ.get("BACKSTRETCH_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs  # only needed when nothing overrides it
+
+    return Path(platformdirs.user_data_dir("backstretch-kit", appauthor=False))
