@@ -1,0 +1,366 @@
+"""The ``backstretch`` command: backstretch-kit without a browser.
+
+``backstretch play ROUTINE.json`` counts a routine down in the terminal with
+plain text and logs it like the notebook's guided session: every hold is
+written to the session log as it finishes, so Ctrl-C (which stops the
+routine cleanly) keeps every finished hold.
+
+Each subcommand is one ``add_<name>_command(subparsers)`` function listed in
+:data:`COMMANDS`; it adds its parser and sets ``run`` to a function taking
+the parsed arguments and returning the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .timer import (
+    CueDue,
+    HoldTimer,
+    PhaseFinished,
+    PhaseStarted,
+    RoutineEnded,
+    countdown_text,
+    describe_next,
+    describe_phase,
+)
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: Longest sleep between two looks at the clock while counting down.
+TICK_S = 0.1
+
+#: Exit statuses.
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+_LEVEL_WORD = {"stop": "STOP", "caution": "Take care", "info": "Note"}
+
+
+def _positive_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"--scale must be more than 0, got {text!r}")
+    return value
+
+
+def add_play_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``play ROUTINE.json``: count a routine down in the terminal and log it."""
+    parser = subparsers.add_parser(
+        "play",
+        help="play a routine in the terminal and log it",
+        description=(
+            "Count a routine down in the terminal, hold by hold, and log each hold as it "
+            "finishes. Ctrl-C stops cleanly and keeps the finished holds."
+        ),
+    )
+    parser.add_argument("routine", type=Path, metavar="ROUTINE.json", help="a saved routine")
+    parser.add_argument(
+        "--person",
+        default=os.environ.get("USER") or "me",
+        help="who is stretching (default: $USER, or 'me')",
+    )
+    parser.add_argument(
+        "--log", type=Path, default=None, help="session log file (default: the standard place)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=_positive_scale,
+        default=1.0,
+        help="multiply every phase length, e.g. 0.1 for a quick demonstration",
+    )
+    parser.add_argument(
+        "--no-questions",
+        action="store_true",
+        help="do not ask for pain before and after (for scripts)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no terminal bell at cues")
+    parser.set_defaults(run=run_play)
+    return parser
+
+
+#: The subcommands, each an ``add_<name>_command(subparsers)``.
+def add_workshop_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``workshop``: serve the workshop notebook with Voila for a class."""
+    parser = subparsers.add_parser(
+        "workshop",
+        help="serve the workshop notebook with Voila (a projector-size timer)",
+        description="Serve notebooks/05-Workshop.ipynb with Voila on this computer. "
+        "Each browser that opens it gets its own kernel.",
+    )
+    parser.add_argument("--port", type=int, default=8866, help="port to listen on (8866)")
+    parser.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1, this computer only; see the README "
+        "before serving a room)",
+    )
+    parser.add_argument(
+        "--print-command",
+        action="store_true",
+        help="print the Voila command line instead of running it",
+    )
+
+    def run_workshop(args: argparse.Namespace) -> int:
+        from .workshop import serve_workshop, voila_command
+
+        if args.print_command:
+            print(" ".join(voila_command(port=args.port, ip=args.ip)))
+            return 0
+        return serve_workshop(port=args.port, ip=args.ip)
+
+    parser.set_defaults(run=run_workshop)
+    return parser
+
+
+COMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
+    add_play_command,
+    add_workshop_command,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``backstretch`` argument parser with every subcommand in :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="backstretch", description="backstretch-kit from the terminal."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``backstretch`` command; return the exit status."""
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+# -- play ------------------------------------------------------------------------------
+
+
+def _length_text(seconds: float) -> str:
+    """``"45 s"``, ``"0.5 s"`` or ``"3 min 05 s"``."""
+    if seconds < 60:
+        return f"{seconds:.3g} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def _ask_pain(question: str, out: TextIO, ask: Callable[[str], str]) -> int | None:
+    """Ask a 0-10 pain score until the answer is one; empty (or Ctrl-D) skips."""
+    while True:
+        try:
+            answer = ask(question).strip()
+        except EOFError:
+            out.write("\n")
+            return None
+        if not answer:
+            return None
+        if answer.isdigit() and 0 <= int(answer) <= 10:
+            return int(answer)
+        out.write("Please type a whole number from 0 to 10, or press Enter to skip.\n")
+
+
+class _Player:
+    """Counts a routine down on a text stream and logs its holds."""
+
+    def __init__(
+        self, args: argparse.Namespace, routine: Any, log: Any, out: TextIO, *, live: bool
+    ) -> None:
+        self.args = args
+        self.routine = routine
+        self.log = log
+        self.out = out
+        self.live = live  # a terminal: redraw one line with \r
+        self.bell = live and not args.quiet
+        self.timer = HoldTimer(routine.schedule(), scale=args.scale)
+        self.session_id: int | None = None
+        self.holds: list[PhaseFinished] = []
+        self.stop_requested = False
+        self._line_width = 0
+        self._started: dict[int, float] = {}
+        self._wall_anchor = datetime.now().astimezone()
+        self._clock_anchor = self.timer.clock()
+
+    def wall(self, clock_s: float) -> datetime:
+        # one timeline for the session, as in the notebook's guided session
+        return self._wall_anchor + timedelta(seconds=clock_s - self._clock_anchor)
+
+    def begin(self, pain_before: int | None) -> None:
+        self._wall_anchor = datetime.now().astimezone()
+        self._clock_anchor = self.timer.clock()
+        self.session_id = self.log.start_session(
+            self.args.person,
+            routine=self.routine,
+            pain_before=pain_before,
+            started_at=self._wall_anchor,
+        )
+
+    def play(self) -> None:
+        """Run to the end, or until a Ctrl-C asks to stop; log every finished hold."""
+        queue: deque[Any] = deque()
+        self.timer.start()
+        while True:
+            if self.stop_requested and self.timer.state in ("running", "paused"):
+                self.timer.stop()
+            queue.extend(self.timer.poll())
+            while queue:
+                self.handle(queue[0])
+                queue.popleft()  # only once handled: nothing is lost half way
+            if self.timer.state not in ("running", "paused"):
+                break
+            self.redraw()
+            due = self.timer.next_due_s()
+            time.sleep(TICK_S if due is None else min(TICK_S, due + 0.0005))
+
+    def handle(self, event: Any) -> None:
+        if isinstance(event, PhaseStarted):
+            self._started[event.index] = event.at
+            self.clear_line()
+            phase = event.phase
+            length = _length_text(phase.seconds)
+            self.out.write(f"{phase.name} · {describe_phase(phase)} · {length}\n")
+            if not self.live:
+                self.out.flush()
+        elif isinstance(event, CueDue):
+            if self.bell and event.kind in ("end", "switch side") and event.late_s < 0.5:
+                self.out.write("\a")
+        elif isinstance(event, PhaseFinished):
+            if event.phase.is_hold and event.outcome != "back":
+                self.record(event)
+        elif isinstance(event, RoutineEnded):
+            self.clear_line()
+            word = "Routine complete." if event.outcome == "finished" else "Stopped."
+            self.out.write(f"{word}\n")
+        self.out.flush()
+
+    def record(self, event: PhaseFinished) -> None:
+        phase = event.phase
+        self.log.record_hold(
+            self.session_id,
+            phase.stretch_id,
+            phase.side,
+            phase.rep,
+            planned_s=event.planned_s,
+            actual_s=event.actual_s,
+            completed=event.completed,
+            started_at=self.wall(self._started.get(event.index, event.at - event.actual_s)),
+        )
+        self.holds.append(event)
+        self.clear_line()
+        what = "held" if event.completed else event.outcome
+        self.out.write(f"  {what} {event.actual_s:.1f} s of {event.planned_s:g} s, saved\n")
+
+    def redraw(self) -> None:
+        if not self.live:
+            return
+        timer = self.timer
+        filled = round(timer.progress * 20)
+        bar = "#" * filled + "." * (20 - filled)
+        line = (
+            f"\r  {countdown_text(timer.remaining_s):>5}  [{bar}] {timer.progress:4.0%}  "
+            f"{describe_next(timer.next_phase)}"
+        )
+        self.out.write(line.ljust(self._line_width))
+        self._line_width = len(line)
+        self.out.flush()
+
+    def clear_line(self) -> None:
+        if self.live and self._line_width:
+            self.out.write("\r" + " " * self._line_width + "\r")
+            self._line_width = 0
+
+
+def run_play(
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    ask: Callable[[str], str] = input,
+) -> int:
+    """Play a routine file in the terminal; see :func:`add_play_command`."""
+    from .guidance import check_routine
+    from .log import LogError, SessionLog
+    from .routine import Routine, RoutineError
+
+    out = sys.stdout if out is None else out
+    try:
+        routine = Routine.load(args.routine)
+    except (OSError, RoutineError) as error:
+        print(f"backstretch play: cannot read {args.routine}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    findings = check_routine(routine)
+    for finding in findings:
+        out.write(f"{_LEVEL_WORD.get(finding.level, finding.level)}: {finding.message}\n")
+    if any(f.level == "stop" for f in findings):
+        out.write(
+            "This routine will not start. Please talk to a doctor or physiotherapist first.\n"
+        )
+        return EXIT_REFUSED
+    try:
+        log = SessionLog(args.log)
+    except (OSError, LogError) as error:
+        print(f"backstretch play: cannot open the log {args.log}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    player = _Player(args, routine, log, out, live=out.isatty())
+    total = _length_text(player.timer.total_s)
+    out.write(f"{routine.name}: {len(routine)} stretches, {total}. ")
+    out.write("Press Ctrl-C to stop; finished holds are kept.\n")
+    pain_before = None if args.no_questions else _ask_pain("Pain now, 0-10: ", out, ask)
+    player.begin(pain_before)
+
+    def request_stop(_signum: int, _frame: Any) -> None:
+        if player.stop_requested:  # a second Ctrl-C: leave at once
+            raise KeyboardInterrupt
+        player.stop_requested = True
+
+    # a flag rather than KeyboardInterrupt, so a hold being written is never cut short
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        player.play()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    pain_after = None
+    notes = None
+    if not args.no_questions:
+        try:
+            pain_after = _ask_pain("Pain now, after stretching, 0-10: ", out, ask)
+            notes = ask("Anything to note (Enter to skip): ").strip() or None
+        except (KeyboardInterrupt, EOFError):
+            out.write("\n")
+    log.finish_session(
+        player.session_id,
+        pain_after=pain_after,
+        notes=notes,
+        ended_at=player.wall(player.timer.clock()),
+    )
+    completed = sum(event.completed for event in player.holds)
+    held_s = sum(event.actual_s for event in player.holds)
+    out.write(
+        f"Saved session {player.session_id} to {log.path}: {len(player.holds)} holds, "
+        f"{completed} completed, {held_s:.0f} s held in all."
+    )
+    if pain_before is not None and pain_after is not None:
+        out.write(f" Pain {pain_before} -> {pain_after}.")
+    out.write("\n")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,281 @@
+"""GuidedSession: check, ask pain before, play and log a routine, ask pain after.
+
+The session moves through stages: ``"blocked"`` (a ``stop`` finding: it
+never starts), ``"before"`` (pain before and Begin), ``"playing"`` (the
+:class:`TimerWidget`), ``"after"`` (pain after, notes, Finish) and ``"done"``.
+
+Every hold is written to the :class:`~backstretch_kit.log.SessionLog` the
+moment it finishes, so stopping half way or closing the notebook loses no
+finished hold; the session row itself is closed by Finish.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import ipywidgets as W
+
+from ..guidance import check_routine
+from ..timer import PhaseFinished, PhaseStarted, RoutineEnded
+from .timer_widget import TimerWidget
+
+__all__ = ["GuidedSession"]
+
+#: Hold outcomes that are logged. A hold left with Back ("back") is played
+#: again and logged then; a stopped hold is logged as not completed.
+LOGGED_OUTCOMES = ("completed", "skipped", "stopped")
+
+_LEVEL_MARK = {"stop": "⛔ Stop", "caution": "⚠️ Take care", "info": "ℹ️ Note"}
+_LEVEL_COLOUR = {"stop": "#b00020", "caution": "#8a5a00", "info": "#1f4e79"}
+
+
+def _findings_html(findings: list[Any]) -> str:
+    if not findings:
+        return ""
+    rows = "".join(
+        f'<li style="color:{_LEVEL_COLOUR.get(f.level, "inherit")}">'
+        f"<b>{_LEVEL_MARK.get(f.level, html.escape(f.level))}:</b> {html.escape(f.message)}</li>"
+        for f in findings
+    )
+    return f'<ul style="margin:0.3em 0;padding-left:1.2em">{rows}</ul>'
+
+
+class GuidedSession(W.VBox):
+    """A whole stretching session in one widget, logged as it goes.
+
+    Parameters
+    ----------
+    routine : Routine
+        The routine to play.
+    person : str
+        Who is stretching, as the log knows them.
+    log : SessionLog
+        Where the session and its holds are written.
+    profile : Profile, optional
+        The person's safety profile for :func:`~backstretch_kit.check_routine`.
+    large : bool
+        Projector mode for the timer.
+    ask_pain : bool
+        Ask pain before and after (the default). A workshop's class session
+        turns this off: the projector shows Begin and the timer only.
+    clock : callable
+        The timer's monotonic clock; inject a fake one in tests.
+    scale : float
+        Multiplies every phase length (for demonstrations); the log records
+        the scaled planned seconds, as played.
+    timer_options
+        Passed on to :class:`TimerWidget` (``tick_s``, ``stretches``, ``pictures``).
+
+    Attributes
+    ----------
+    findings : list of Finding
+    session_log : SessionLog
+        The ``log`` given (``.log`` is the logger every widget has).
+    stage : str
+    session_id : int or None
+        The log's id once Begin was pressed.
+    hold_ids : list of int
+        Ids of the holds written so far.
+    timer : TimerWidget
+    pain_before, begin_button, pain_after, notes, finish_button, status,
+    findings_html : ipywidgets
+        With CSS classes ``bk-pain-before``, ``bk-begin``, ``bk-pain-after``,
+        ``bk-notes``, ``bk-finish``, ``bk-session-status``, ``bk-findings``.
+    """
+
+    def __init__(
+        self,
+        routine: Any,
+        person: str,
+        log: Any,
+        profile: Any = None,
+        *,
+        large: bool = False,
+        ask_pain: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        scale: float = 1.0,
+        **timer_options: Any,
+    ) -> None:
+        self.routine = routine
+        self.person = person
+        self.ask_pain = ask_pain
+        self.session_log = log  # not .log: traitlets gives every widget a logger there
+        self.findings = check_routine(routine, profile)
+        self.session_id: int | None = None
+        self.hold_ids: list[int] = []
+        self._completed = 0
+        self._phase_started: dict[int, float] = {}
+        self._wall_anchor = datetime.now().astimezone()
+        self._clock_anchor = 0.0
+        self.timer = TimerWidget(
+            routine,
+            large=large,
+            on_event=self._on_timer_event,
+            clock=clock,
+            scale=scale,
+            **timer_options,
+        )
+        title = f"{getattr(routine, 'name', '') or 'Routine'} · {person}"
+        self.header = W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
+        self.findings_html = W.HTML(_findings_html(self.findings)).add_class("bk-findings")
+        self.status = W.HTML().add_class("bk-session-status")
+        self.pain_before = W.IntSlider(
+            value=0, min=0, max=10, description="Pain now (0-10)"
+        ).add_class("bk-pain-before")
+        self.begin_button = W.Button(
+            description="Begin", icon="play", button_style="success"
+        ).add_class("bk-begin")
+        self.begin_button.on_click(lambda _button: self.begin())
+        self.pain_after = W.IntSlider(
+            value=0, min=0, max=10, description="Pain now (0-10)"
+        ).add_class("bk-pain-after")
+        self.notes = W.Textarea(placeholder="Anything to note (optional)").add_class("bk-notes")
+        self.finish_button = W.Button(
+            description="Finish and save", icon="check", button_style="primary"
+        ).add_class("bk-finish")
+        self.finish_button.on_click(lambda _button: self.finish())
+        for slider in (self.pain_before, self.pain_after):
+            slider.style.description_width = "initial"
+        if ask_pain:
+            self.before_box = W.VBox(
+                [
+                    W.HTML("How much does your back hurt right now?"),
+                    self.pain_before,
+                    self.begin_button,
+                ]
+            )
+            after = [
+                W.HTML("How much does your back hurt now, after stretching?"),
+                self.pain_after,
+            ]
+        else:
+            self.before_box = W.VBox([self.begin_button])
+            after = []
+        self.after_box = W.VBox([*after, self.notes, self.finish_button])
+        super().__init__()
+        self.add_class("bk-session")
+        stops = [f for f in self.findings if f.level == "stop"]
+        if stops:
+            self.stage = "blocked"
+            self.begin_button.disabled = True
+            self.pain_before.disabled = True
+            self._say(
+                "This session will not start. "
+                + " ".join(html.escape(f.message) for f in stops)
+                + " Please talk to a doctor or physiotherapist before stretching."
+            )
+        else:
+            self.stage = "before"
+            self._say(
+                "Set your pain level, then press Begin."
+                if ask_pain
+                else "Press Begin when everyone is ready."
+            )
+        self._layout()
+
+    # -- stages ------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        body: dict[str, list[W.Widget]] = {
+            "blocked": [self.before_box],  # shown disabled, under the reason
+            "before": [self.before_box],
+            "playing": [self.timer],
+            "after": [self.after_box],
+            "done": [],
+        }
+        self.children = [self.header, self.findings_html, self.status, *body[self.stage]]
+
+    def _say(self, markup: str) -> None:
+        self.status.value = f"<div style='font-size:1.1em'>{markup}</div>"
+
+    def begin(self) -> None:
+        """Open the session in the log with the pain before, and start the timer.
+
+        Does nothing unless the session is waiting to begin (a blocked
+        session never begins, even if the disabled button is clicked).
+        """
+        if self.stage != "before":
+            return
+        # one timeline for the whole session: wall time at Begin plus the
+        # timer's monotonic seconds since, so the stored times keep their order
+        self._wall_anchor = datetime.now().astimezone()
+        self._clock_anchor = self.timer.engine.clock()
+        self.session_id = self.session_log.start_session(
+            self.person,
+            routine=self.routine,
+            pain_before=self.pain_before.value if self.ask_pain else None,
+            started_at=self._wall_anchor,
+        )
+        self.stage = "playing"
+        self.begin_button.disabled = True
+        self._say("Follow the timer. Stop at any time; finished holds are already saved.")
+        self._layout()
+        self.timer.start()
+
+    def finish(self) -> None:
+        """Close the session with the pain after and the notes."""
+        if self.stage != "after" or self.session_id is None:
+            return
+        notes = self.notes.value.strip()
+        self.session_log.finish_session(
+            self.session_id,
+            pain_after=self.pain_after.value if self.ask_pain else None,
+            notes=notes or None,
+            ended_at=self._wall_time(self.timer.engine.clock()),
+        )
+        self.stage = "done"
+        self.finish_button.disabled = True
+        saved = f"Saved: {len(self.hold_ids)} holds, {self._completed} completed."
+        if not self.ask_pain:
+            self._say(saved)
+            self._layout()
+            return
+        change = self.pain_after.value - self.pain_before.value
+        trend = (
+            "the same as before"
+            if change == 0
+            else f"{abs(change)} point{'s' if abs(change) != 1 else ''} "
+            f"{'lower' if change < 0 else 'higher'} than before"
+        )
+        self._say(f"{saved} Pain {self.pain_before.value} → {self.pain_after.value} ({trend}).")
+        self._layout()
+
+    # -- timer events ------------------------------------------------------------
+
+    def _on_timer_event(self, event: Any) -> None:
+        if isinstance(event, PhaseStarted):
+            self._phase_started[event.index] = event.at
+        elif isinstance(event, PhaseFinished):
+            if event.phase.is_hold and event.outcome in LOGGED_OUTCOMES:
+                self._record(event)
+        elif isinstance(event, RoutineEnded):
+            self.stage = "after"
+            done = "You finished the routine." if event.outcome == "finished" else "Stopped."
+            self._say(f"{done} How does your back feel now?")
+            self._layout()
+
+    def _wall_time(self, clock_s: float) -> datetime:
+        """The wall-clock time of a timer clock reading, on the session's timeline."""
+        return self._wall_anchor + timedelta(seconds=clock_s - self._clock_anchor)
+
+    def _record(self, event: PhaseFinished) -> None:
+        if self.session_id is None:
+            return  # the timer was started without Begin: nothing to log into
+        phase = event.phase
+        started_at = self._wall_time(self._phase_started.get(event.index, event.at))
+        hold_id = self.session_log.record_hold(
+            self.session_id,
+            phase.stretch_id,
+            phase.side,
+            phase.rep,
+            planned_s=event.planned_s,
+            actual_s=event.actual_s,
+            completed=event.completed,
+            started_at=started_at,
+        )
+        self.hold_ids.append(hold_id)
+        self._completed += event.completed

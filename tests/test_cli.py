@@ -1,0 +1,148 @@
+"""Tests for the ``backstretch`` command: real subprocesses, real routine and log files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from backstretch_kit.cli import COMMANDS, build_parser, main
+from backstretch_kit.log import SessionLog
+from backstretch_kit.routine import Routine
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def backstretch(*args: str, **options) -> subprocess.Popen:
+    """Start ``backstretch ARGS`` as a real process (as the console script would run it)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "backstretch_kit.cli", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        **options,
+    )
+
+
+@pytest.fixture
+def tiny_routine(tmp_path) -> Path:
+    """One stretch, both sides together, 2 reps of 10 s (0.5 s each at --scale 0.05)."""
+    routine = Routine.from_stretches(
+        ["knee-to-chest"], hold_s=10.0, reps=2, sides="both together", rest_s=5.0
+    )
+    return routine.save(tmp_path / "tiny.json")
+
+
+def test_play_runs_the_routine_and_logs_every_hold(tiny_routine, tmp_path):
+    """play --no-questions counts the routine down and writes both holds and the session."""
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch(
+        "play",
+        str(tiny_routine),
+        "--log",
+        str(log_path),
+        "--scale",
+        "0.05",
+        "--no-questions",
+        "--person",
+        "Bo",
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Hold · rep 1 of 2" in out and "Hold · rep 2 of 2" in out
+    assert "Routine complete." in out
+    assert "2 holds, 2 completed" in out
+    log = SessionLog(log_path)
+    holds = log.holds()
+    assert len(holds) == 2 and holds["completed"].all()
+    assert list(holds["side"]) == ["both", "both"]
+    assert holds["planned_s"].tolist() == pytest.approx([0.5, 0.5])
+    session = log.sessions().iloc[0]
+    assert session["person"] == "Bo" and not pd.isna(session["ended_at"])
+    assert pd.isna(session["pain_before"])
+
+
+def test_play_asks_pain_before_and_after(tiny_routine, tmp_path):
+    """Without --no-questions the answers on stdin become pain before, after and notes."""
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch("play", str(tiny_routine), "--log", str(log_path), "--scale", "0.05")
+    out, err = process.communicate("eleven\n6\n4\nknee felt fine\n", timeout=60)
+    assert process.returncode == 0, err
+    assert "whole number from 0 to 10" in out  # "eleven" was asked again
+    assert "Pain 6 -> 4" in out
+    session = SessionLog(log_path).sessions().iloc[0]
+    assert session["pain_before"] == 6 and session["pain_after"] == 4
+    assert session["notes"] == "knee felt fine"
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_finished_holds(tmp_path):
+    """SIGINT after the first hold stops the routine, exits 0 and keeps that hold."""
+    routine = Routine.from_stretches(
+        ["knee-to-chest"], hold_s=20.0, reps=3, sides="each side", rest_s=10.0
+    )
+    path = routine.save(tmp_path / "long.json")
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch(
+        "play", str(path), "--log", str(log_path), "--scale", "0.1", "--no-questions"
+    )
+    seen = []
+    for line in process.stdout:  # one line per phase and per saved hold
+        seen.append(line)
+        if "saved" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Stopped." in out
+    holds = SessionLog(log_path).holds()
+    assert holds.iloc[0]["completed"]
+    assert len(holds) < 6  # it really stopped early
+    session = SessionLog(log_path).sessions().iloc[0]
+    assert not pd.isna(session["ended_at"])
+
+
+def test_unreadable_routine_fails_before_writing(tmp_path, capsys):
+    """A missing routine file exits 2 with a message naming it, and creates no log."""
+    log_path = tmp_path / "log.sqlite"
+    status = main(["play", str(tmp_path / "nope.json"), "--log", str(log_path)])
+    assert status == 2
+    assert "nope.json" in capsys.readouterr().err
+    assert not log_path.exists()
+
+
+def test_bad_scale_is_a_usage_error(tiny_routine):
+    """--scale 0 is refused by the parser (exit 2)."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["play", str(tiny_routine), "--scale", "0"])
+    assert stop.value.code == 2
+
+
+def test_parser_is_built_from_the_command_list():
+    """Each entry of COMMANDS adds a subcommand; play is one and sets its runner."""
+    parser = build_parser()
+    args = parser.parse_args(["play", "r.json", "--person", "Ann", "--scale", "0.5"])
+    assert args.command == "play" and args.person == "Ann" and args.scale == 0.5
+    assert callable(args.run)
+    assert len(COMMANDS) >= 1
+    with pytest.raises(SystemExit):
+        parser.parse_args([])  # a subcommand is required
+
+
+def test_workshop_command_serves_the_shipped_workshop_notebook_on_loopback(capsys):
+    """`backstretch workshop --print-command` names Voila, the workshop notebook and 127.0.0.1."""
+    from backstretch_kit.cli import main
+
+    assert main(["workshop", "--port", "9123", "--print-command"]) == 0
+    command = capsys.readouterr().out.split()
+    assert command[0].endswith("voila")
+    assert command[1].endswith("05-Workshop.ipynb")
+    assert "--port=9123" in command and "--Voila.ip=127.0.0.1" in command

@@ -1,0 +1,197 @@
+"""Tests for GuidedSession: real Routine, real SQLite log in tmp_path, fake clock, clicks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from backstretch_kit.guidance import Profile
+from backstretch_kit.log import SessionLog
+from backstretch_kit.routine import Routine
+from backstretch_kit.widgets import GuidedSession
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def routine() -> Routine:
+    """Knee to chest, each side, 2 reps of 20 s with 10 s rest; settings kept short."""
+    return Routine.from_stretches(
+        ["knee-to-chest"], hold_s=20.0, reps=2, sides="each side", rest_s=10.0
+    )
+
+
+@pytest.fixture
+def log(tmp_path) -> SessionLog:
+    """A real session log in a fresh SQLite file."""
+    return SessionLog(tmp_path / "log.sqlite")
+
+
+def make(routine, log, **options) -> tuple[GuidedSession, FakeClock]:
+    clock = FakeClock()
+    session = GuidedSession(routine, "Ana <B>", log, clock=clock, pictures=False, **options)
+    return session, clock
+
+
+def play(session: GuidedSession, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
+    for _ in range(round(seconds / step)):
+        clock.now += step
+        session.timer.tick()
+
+
+def test_before_stage_asks_pain_and_escapes_the_name(routine, log):
+    """A fresh session shows the pain slider and Begin, the escaped name, and no timer yet."""
+    session, _ = make(routine, log)
+    assert session.stage == "before"
+    assert session.before_box in session.children and session.timer not in session.children
+    assert "Ana &lt;B&gt;" in session.header.value
+    for css, part in {
+        "bk-pain-before": session.pain_before,
+        "bk-begin": session.begin_button,
+        "bk-pain-after": session.pain_after,
+        "bk-notes": session.notes,
+        "bk-finish": session.finish_button,
+        "bk-session-status": session.status,
+    }.items():
+        assert css in part._dom_classes, css
+    assert log.sessions().empty
+
+
+def test_full_session_logs_every_hold_and_the_pain(routine, log):
+    """Begin, play to the end, Finish: four completed holds, pain before and after saved."""
+    session, clock = make(routine, log)
+    session.pain_before.value = 6
+    session.begin_button.click()
+    assert session.stage == "playing" and session.timer in session.children
+    assert session.timer.engine.state == "running"
+    play(session, clock, session.timer.engine.total_s + 1.0)
+    assert session.stage == "after" and session.after_box in session.children
+    session.pain_after.value = 4
+    session.notes.value = "  felt <good>  "
+    session.finish_button.click()
+    assert session.stage == "done"
+
+    holds = log.holds()
+    assert len(holds) == 4 and holds["completed"].all()
+    assert list(holds["side"]) == ["left", "left", "right", "right"]
+    assert list(holds["rep"]) == [1, 2, 1, 2]
+    assert (holds["actual_s"] == 20.0).all() and (holds["planned_s"] == 20.0).all()
+    assert set(holds["session_id"]) == {session.session_id}
+    started = list(holds["started_at"])
+    assert all(t.tzinfo is not None for t in started)
+    assert started == sorted(started)
+
+    sessions = log.sessions()
+    row = sessions.iloc[0]
+    assert row["pain_before"] == 6 and row["pain_after"] == 4
+    assert row["notes"] == "felt <good>" and not pd.isna(row["ended_at"])
+    assert row["ended_at"] >= holds["started_at"].max()
+    assert "4 holds, 4 completed" in session.status.value and "6 → 4" in session.status.value
+
+
+def test_each_hold_is_saved_as_it_finishes(routine, log):
+    """After the first hold ends, and before anything else, its row is already in the file."""
+    session, clock = make(routine, log)
+    session.begin_button.click()
+    first_hold_end = session.timer.engine.phases[1].start_s + 20.0
+    play(session, clock, first_hold_end + 0.5)
+    holds = SessionLog(log.path).holds()  # a second connection: it is really written
+    assert len(holds) == 1 and holds.iloc[0]["completed"]
+
+
+def test_stop_half_way_keeps_holds_and_offers_pain_after(routine, log):
+    """Stop during the second hold: first hold complete, second logged as not completed."""
+    session, clock = make(routine, log)
+    session.begin_button.click()
+    second_hold_start = session.timer.engine.phases[3].start_s
+    play(session, clock, second_hold_start + 7.0)
+    session.timer.stop_button.click()
+    assert session.stage == "after"
+    session.pain_after.value = 2
+    session.finish_button.click()
+    holds = log.holds()
+    assert list(holds["completed"]) == [True, False]
+    assert holds.iloc[1]["actual_s"] == pytest.approx(7.0, abs=0.5)
+    assert log.sessions().iloc[0]["pain_after"] == 2
+
+
+def test_skipped_hold_is_logged_as_skipped(routine, log):
+    """Skipping a hold 5 s in logs it as not completed with 5 s held."""
+    session, clock = make(routine, log)
+    session.begin_button.click()
+    play(session, clock, session.timer.engine.phases[1].start_s + 5.0)
+    session.timer.skip_button.click()
+    holds = log.holds()
+    assert len(holds) == 1
+    assert not holds.iloc[0]["completed"]
+    assert holds.iloc[0]["actual_s"] == pytest.approx(5.0)
+
+
+def test_back_within_a_hold_does_not_log_it_twice(routine, log):
+    """Restarting a hold with Back logs it once, when it finally finishes."""
+    session, clock = make(routine, log)
+    session.begin_button.click()
+    play(session, clock, session.timer.engine.phases[1].start_s + 8.0)
+    session.timer.back_button.click()
+    assert log.holds().empty
+    play(session, clock, 20.5)
+    holds = log.holds()
+    assert len(holds) == 1 and holds.iloc[0]["completed"]
+
+
+def test_stop_finding_blocks_the_session(routine, log):
+    """A red flag gives a stop finding: Begin is disabled, the reason shown, nothing logged."""
+    profile = Profile(red_flags={"fever": True})
+    session, _ = make(routine, log, profile=profile)
+    assert session.stage == "blocked"
+    assert any(f.level == "stop" for f in session.findings)
+    assert session.begin_button.disabled and session.pain_before.disabled
+    assert session.before_box in session.children and session.timer not in session.children
+    assert "will not start" in session.status.value
+    assert "doctor or physiotherapist" in session.status.value
+    assert "Stop" in session.findings_html.value
+    session.begin_button.click()  # a click on a disabled button still fires in Python
+    assert session.stage == "blocked" and session.session_id is None
+    assert log.sessions().empty
+
+
+def test_finish_before_the_end_does_nothing(routine, log):
+    """Finish only acts after the routine ended; early clicks change nothing."""
+    session, _ = make(routine, log)
+    session.finish_button.click()
+    session.begin_button.click()
+    session.finish_button.click()
+    assert session.stage == "playing"
+
+    assert pd.isna(log.sessions().iloc[0]["ended_at"])
+
+
+def test_class_session_without_pain_questions_logs_holds_and_no_pain(tmp_path):
+    """ask_pain=False (a workshop) begins at once, logs each hold and stores no pain scores."""
+    from backstretch_kit import Routine, SessionLog
+    from backstretch_kit.widgets import GuidedSession
+
+    clock = [100.0]
+    routine = Routine.from_stretches(["chin-tuck"], name="Class", hold_s=2, reps=1)
+    with SessionLog(tmp_path / "class.sqlite") as log:
+        session = GuidedSession(routine, "Workshop", log, ask_pain=False, clock=lambda: clock[0])
+        assert session.pain_before not in session.before_box.children
+        session.begin_button.click()
+        for _ in range(40):
+            clock[0] += 0.5
+            session.timer.tick()
+        assert session.stage == "after"
+        assert session.pain_after not in session.after_box.children
+        session.finish_button.click()
+        sessions = log.sessions()
+        assert sessions["pain_before"].isna().all() and sessions["pain_after"].isna().all()
+        assert len(log.holds()) == 1 and log.holds()["completed"].all()
+        assert session.status.value.count("Saved: 1 holds") == 1
