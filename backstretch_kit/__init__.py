@@ -44,26 +44,50 @@ _EXPORTS: dict[str, str] = {
     "LogError": "log",
     # timer
     "HoldTimer": "timer",
+    "Phase": "timer",
+    "PhaseStarted": "timer",
+    "PhaseFinished": "timer",
+    "CueDue": "timer",
+    "RoutineEnded": "timer",
+    "TimerError": "timer",
+    # charts and demo data
+    "ChartError": "charts",
+    "sample_log": "demo",
     # pictograms
     "draw_stretch": "poses",
     "load_poses": "poses",
     "PoseError": "poses",
 }
 
+# submodules reachable as attributes, such as ``bk.charts.pain_trend``
+_SUBMODULES = frozenset({"charts", "demo", "poses", "widgets"})
+
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .catalog import CatalogError, import_free_exercise_db, load_stretches
+    from .charts import ChartError
+    from .demo import sample_log
     from .guidance import RED_FLAG_QUESTIONS, Finding, Profile, check_routine, screen_red_flags
     from .handout import write_handout
     from .log import LogError, SessionLog
     from .poses import PoseError, draw_stretch, load_poses
     from .routine import Routine, RoutineError, RoutineItem, load_routine, ready_routines
-    from .timer import HoldTimer
+    from .timer import (
+        CueDue,
+        HoldTimer,
+        Phase,
+        PhaseFinished,
+        PhaseStarted,
+        RoutineEnded,
+        TimerError,
+    )
     from .vocab import AREA_COLOURS, BODY_AREAS
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     try:
         module_name = _EXPORTS[name]
     except KeyError:
@@ -74,4 +98,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

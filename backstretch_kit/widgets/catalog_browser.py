@@ -1,0 +1,332 @@
+"""Browse the stretch catalog: filter it, and read one stretch's steps and cautions.
+
+Everything shown comes from the package: the catalog from
+:func:`backstretch_kit.load_stretches`, the safety rules from
+:mod:`backstretch_kit.guidance`, the pictogram from
+:func:`backstretch_kit.poses.draw_stretch`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..guidance import conflicting_cautions
+from ..handout import dose_text, picture_drawer
+from ..routine import RoutineItem
+from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
+from ._render import DEFAULT_DPI, figure_to_png, png_image
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import pandas as pd
+
+    from ..guidance import Profile
+
+__all__ = ["NO_EQUIPMENT", "CatalogBrowser", "filter_stretches"]
+
+#: The equipment filter's choice for stretches that need nothing at all.
+NO_EQUIPMENT = "none needed"
+
+#: Profile fields the browser offers as checkboxes, with the words on each box.
+_PROFILE_BOXES: tuple[tuple[str, str, str], ...] = (
+    ("flexion_intolerant", "Bending forward makes my back pain worse", "bk-catalog-flexion"),
+    ("osteoporosis", "Osteoporosis or low bone density", "bk-catalog-osteoporosis"),
+    ("pregnancy", "Pregnant", "bk-catalog-pregnancy"),
+    ("recent_surgery", "Recent back, hip or belly surgery", "bk-catalog-surgery"),
+)
+
+#: Each caution tag said in plain words, for the detail pane.
+_CAUTION_WORDS: dict[str, str] = {
+    "flexion": "Rounds the lower back forward. Leave it out if bending forward makes "
+    "your back pain worse.",
+    "extension": "Arches the back. Leave it out if bending backward makes your pain worse.",
+    "end-range rotation": "Twists the spine close to its limit. With osteoporosis or in "
+    "pregnancy, leave it out or ask your doctor or physiotherapist.",
+    "osteoporosis": "Not advised with osteoporosis or low bone density; talk to a doctor "
+    "or physiotherapist first.",
+    "pregnancy": "Not advised during pregnancy; ask your midwife, doctor or physiotherapist.",
+    "recent surgery": "After recent surgery, wait until your surgeon or physiotherapist "
+    "says it is fine.",
+    "neck": "Moves the neck: go gently, and stop if you feel dizzy or tingling in an arm.",
+    "knee": "Kneels or bends the knees deeply: pad the knees and skip it if they hurt.",
+    "balance": "Needs some balance: keep a chair or a wall within reach.",
+}
+
+
+def filter_stretches(
+    catalog: pd.DataFrame,
+    *,
+    area: str | None = None,
+    position: str | None = None,
+    level: str | None = None,
+    equipment: str | None = None,
+    hidden_cautions: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Return the catalog rows that pass every filter, in catalog order.
+
+    Parameters
+    ----------
+    catalog : DataFrame
+        In the shape of :func:`backstretch_kit.load_stretches`.
+    area : str, optional
+        A body area; a stretch matches when it is its main area or one of its
+        secondary areas.
+    position, level : str, optional
+        Exact matches; ``None`` lets everything through.
+    equipment : str, optional
+        A piece of equipment the stretch uses, or :data:`NO_EQUIPMENT` for
+        stretches that need none.
+    hidden_cautions : iterable of str
+        Caution tags to hide: a stretch carrying any of them is left out.
+    """
+    keep = np.ones(len(catalog), dtype=bool)
+    if area is not None:
+        keep &= (catalog["body_area"].astype(str) == area).to_numpy() | catalog[
+            "secondary_areas"
+        ].map(lambda areas: area in areas).to_numpy(dtype=bool)
+    if position is not None:
+        keep &= (catalog["position"].astype(str) == position).to_numpy()
+    if level is not None:
+        keep &= (catalog["level"].astype(str) == level).to_numpy()
+    if equipment == NO_EQUIPMENT:
+        keep &= catalog["equipment"].map(lambda kit: not kit).to_numpy(dtype=bool)
+    elif equipment is not None:
+        keep &= catalog["equipment"].map(lambda kit: equipment in kit).to_numpy(dtype=bool)
+    hidden = frozenset(hidden_cautions)
+    if hidden:
+        keep &= (
+            catalog["cautions"].map(lambda tags: not hidden.intersection(tags)).to_numpy(dtype=bool)
+        )
+    return catalog[keep]
+
+
+def _choice(label: str, values: Iterable[str]) -> list[tuple[str, str | None]]:
+    return [(label, None), *((value, value) for value in values)]
+
+
+class CatalogBrowser(widgets.VBox):
+    """Filter the stretch catalog and read each stretch's steps, dose and cautions.
+
+    Parameters
+    ----------
+    catalog : DataFrame, optional
+        The stretches to browse; the shipped catalog when ``None``.
+    profile : Profile, optional
+        A :class:`backstretch_kit.guidance.Profile`; its conditions tick the
+        safety checkboxes, so stretches that conflict with them start hidden.
+    dpi : float
+        Resolution of the pictogram.
+
+    Attributes
+    ----------
+    shown : DataFrame
+        The catalog rows the filters let through, in the order listed.
+    area, position, level, equipment : ipywidgets.Dropdown
+        The filters (``None`` means any).
+    safety : dict of str to ipywidgets.Checkbox
+        One checkbox per profile field (``"flexion_intolerant"``,
+        ``"osteoporosis"``, ``"pregnancy"``, ``"recent_surgery"``).
+    results : ipywidgets.Select
+        The stretches shown; its value is the selected stretch id.
+
+    Examples
+    --------
+    >>> browser = CatalogBrowser()
+    >>> browser.safety["flexion_intolerant"].value = True
+    >>> "flexion" in {tag for tags in browser.shown["cautions"] for tag in tags}
+    False
+    """
+
+    def __init__(
+        self,
+        catalog: pd.DataFrame | None = None,
+        profile: Profile | None = None,
+        *,
+        dpi: float = DEFAULT_DPI,
+        **kwargs: Any,
+    ) -> None:
+        if catalog is None:
+            from ..catalog import load_stretches
+
+            catalog = load_stretches()
+        self.catalog = catalog
+        self._base_profile = profile
+        self._dpi = dpi
+        self._pictures: dict[str, bytes | None] = {}
+        self._updating = False
+
+        self.area = widgets.Dropdown(options=_choice("All areas", BODY_AREAS), description="Area")
+        self.position = widgets.Dropdown(
+            options=_choice("Any position", POSITIONS), description="Position"
+        )
+        self.level = widgets.Dropdown(options=_choice("Any level", LEVELS), description="Level")
+        self.equipment = widgets.Dropdown(
+            options=_choice("Any equipment", (NO_EQUIPMENT, *EQUIPMENT)), description="Equipment"
+        )
+        for control, css in (
+            (self.area, "bk-catalog-area"),
+            (self.position, "bk-catalog-position"),
+            (self.level, "bk-catalog-level"),
+            (self.equipment, "bk-catalog-equipment"),
+        ):
+            control.add_class(css)
+            control.observe(self._refresh, names="value")
+
+        self.safety: dict[str, widgets.Checkbox] = {}
+        for field, label, css in _PROFILE_BOXES:
+            box = widgets.Checkbox(
+                value=bool(getattr(profile, field, False)),
+                description=label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            box.add_class(css)
+            box.observe(self._refresh, names="value")
+            self.safety[field] = box
+
+        self.count = widgets.HTML()
+        self.count.add_class("bk-catalog-count")
+        self.results = widgets.Select(rows=14, layout=widgets.Layout(width="100%"))
+        self.results.add_class("bk-catalog-results")
+        self.results.observe(self._show_detail, names="value")
+
+        self.detail = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.detail.add_class("bk-catalog-detail")
+        self.picture = png_image("bk-catalog-picture")
+
+        filters = widgets.VBox(
+            [
+                self.area,
+                self.position,
+                self.level,
+                self.equipment,
+                widgets.HTML("<b>Hide stretches that do not suit me:</b>"),
+                *self.safety.values(),
+                self.count,
+                self.results,
+            ],
+            layout=widgets.Layout(width="40%", min_width="300px"),
+        )
+        pane = widgets.VBox(
+            [self.picture, self.detail], layout=widgets.Layout(width="60%", padding="0 0 0 1em")
+        )
+        super().__init__([widgets.HBox([filters, pane])], **kwargs)
+        self.add_class("bk-catalog")
+        self.shown = catalog
+        self._refresh()
+
+    # -- what is shown --------------------------------------------------------------
+    @property
+    def profile(self) -> Profile | None:
+        """The safety profile the checkboxes describe (the given profile, updated)."""
+        flags = {field: box.value for field, box in self.safety.items()}
+        if self._base_profile is None and not any(flags.values()):
+            return None
+        from ..guidance import Profile
+
+        if self._base_profile is None:
+            return Profile(**flags)
+        return dataclasses.replace(self._base_profile, **flags)
+
+    @property
+    def selected_id(self) -> str | None:
+        """The stretch id shown in the detail pane, or ``None`` when nothing is listed."""
+        return self.results.value
+
+    def _refresh(self, change: dict | None = None) -> None:
+        self.shown = filter_stretches(
+            self.catalog,
+            area=self.area.value,
+            position=self.position.value,
+            level=self.level.value,
+            equipment=self.equipment.value,
+            hidden_cautions=conflicting_cautions(self.profile),
+        )
+        total = len(self.catalog)
+        noun = "stretch" if total == 1 else "stretches"
+        self.count.value = f"{len(self.shown)} of {total} {noun}"
+        previous = self.results.value
+        ids = [str(i) for i in self.shown.index]
+        self._updating = True
+        try:
+            self.results.options = [
+                (str(name), sid) for sid, name in zip(ids, self.shown["name"], strict=True)
+            ]
+            if ids:
+                self.results.value = previous if previous in ids else ids[0]
+        finally:
+            self._updating = False
+        self._show_detail()
+
+    def _show_detail(self, change: dict | None = None) -> None:
+        if self._updating:
+            return
+        stretch_id = self.results.value
+        if stretch_id is None:
+            self.detail.value = (
+                "<p>No stretch matches all of these filters. Set one back to "
+                "<i>All</i> or <i>Any</i> to see more.</p>"
+            )
+            self._set_picture(None)
+            return
+        self.detail.value = _detail_html(stretch_id, self.catalog.loc[stretch_id])
+        self._set_picture(self._picture_for(stretch_id))
+
+    def _set_picture(self, png: bytes | None) -> None:
+        self.picture.value = png or b""
+        self.picture.layout.display = None if png else "none"
+
+    def _picture_for(self, stretch_id: str) -> bytes | None:
+        if stretch_id not in self._pictures:
+            self._pictures[stretch_id] = _draw_picture(stretch_id, self._dpi)
+        return self._pictures[stretch_id]
+
+
+def _draw_picture(stretch_id: str, dpi: float) -> bytes | None:
+    """Draw a stretch's pictogram, or return ``None`` when it has none.
+
+    Only "this stretch has no pose" (a catalog of your own, a stretch added
+    since) means no picture; a broken pose file is raised, not hidden.
+    """
+    # The handout's finder: None when the poses module is not there at all.
+    draw = picture_drawer()
+    if draw is None:
+        return None
+    from ..poses import load_poses
+
+    if stretch_id not in set(load_poses()["stretch_id"]):
+        return None
+    return figure_to_png(draw(stretch_id), dpi=dpi)
+
+
+def _detail_html(stretch_id: str, row: pd.Series) -> str:
+    """The detail pane: name, what it works, numbered steps, dose and cautions."""
+    esc = html.escape
+    areas = ", ".join([str(row["body_area"]), *row["secondary_areas"]])
+    kit = ", ".join(row["equipment"]) or "nothing"
+    steps = "".join(f"<li>{esc(step)}</li>" for step in row["instructions"])
+    item = RoutineItem(
+        stretch_id, float(row["hold_s"]), int(row["reps"]), str(row["sides"]), float(row["rest_s"])
+    )
+    dose = dose_text(item)
+    parts = [
+        f"<h3>{esc(str(row['name']))}</h3>",
+        f"<p><b>Works:</b> {esc(areas)}. <b>Position:</b> {esc(str(row['position']))}. "
+        f"<b>Level:</b> {esc(str(row['level']))}. <b>You need:</b> {esc(kit)}.</p>",
+        f"<ol>{steps}</ol>",
+        f"<p><b>Dose:</b> {esc(dose)}</p>",
+    ]
+    if row["cautions"]:
+        cautions = "".join(f"<li>{esc(_CAUTION_WORDS[tag])}</li>" for tag in row["cautions"])
+        parts.append(f"<p><b>Take care:</b></p><ul>{cautions}</ul>")
+    parts.append(
+        "<p><i>A stretch should feel like a gentle pull, never pain. Stop if it hurts, "
+        "and talk to a doctor or physiotherapist if pain lasts.</i></p>"
+    )
+    parts.append(f"<p style='color:#6B6B6B'><small>id: {esc(stretch_id)}</small></p>")
+    return "\n".join(parts)

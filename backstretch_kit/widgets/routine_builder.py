@@ -1,0 +1,409 @@
+"""Build a routine: pick stretches, set each dose, reorder, check, save and print.
+
+The widget edits a :class:`backstretch_kit.routine.Routine` in place through
+its own methods (``add``, ``change``, ``move``, ``remove``), so every rule a
+routine enforces applies here too; the total time, the chart and the findings
+are the routine's, :mod:`backstretch_kit.charts`' and
+:func:`backstretch_kit.guidance.check_routine`'s.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from ..routine import Routine, RoutineError, format_duration
+from ..vocab import BODY_AREAS, SIDES
+from ._render import DEFAULT_DPI, figure_to_png, png_image
+from .catalog_browser import filter_stretches
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import pandas as pd
+
+    from ..guidance import Finding, Profile
+
+__all__ = ["RoutineBuilder"]
+
+#: How each finding level looks: colour and the words in front of the message.
+_LEVEL_LOOK: dict[str, tuple[str, str]] = {
+    "stop": ("#B3261E", "Stop"),
+    "caution": ("#8A5A00", "Take care"),
+    "info": ("#0B5C8C", "Good to know"),
+}
+_DOSE_FIELDS = ("hold_s", "reps", "rest_s", "sides")
+
+
+def _file_stem(name: str) -> str:
+    """A file name from a routine name: ``"Evening, gentle"`` -> ``"evening-gentle"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "routine"
+
+
+def findings_html(findings: list[Finding]) -> str:
+    """Show :func:`~backstretch_kit.guidance.check_routine` findings as a coloured list."""
+    if not findings:
+        return "<p>Nothing to flag: the doses and stretches fit the usual guidance.</p>"
+    rows = []
+    for finding in findings:
+        colour, words = _LEVEL_LOOK[finding.level]
+        rows.append(
+            f"<li class='bk-finding bk-finding-{finding.level}'>"
+            f"<b style='color:{colour}'>{words}:</b> {html.escape(finding.message)}</li>"
+        )
+    return f"<ul style='padding-left:1.2em'>{''.join(rows)}</ul>"
+
+
+class RoutineBuilder(widgets.VBox):
+    """Pick stretches, set their doses and order, and see the time and the checks.
+
+    Parameters
+    ----------
+    catalog : DataFrame, optional
+        Stretches to choose from; the routine's catalog, or the shipped one.
+    routine : Routine, optional
+        A routine to start from (edited in place); a new empty one when ``None``.
+    profile : Profile, optional
+        The person the routine is for: used by the safety checks and the handout.
+    folder : str or Path, optional
+        Where Save, Load and Write handout read and write files; the current
+        folder when ``None``. It is created on the first save if missing.
+    dpi : float
+        Resolution of the time-by-area chart.
+
+    Attributes
+    ----------
+    routine : Routine
+        The routine being built. Load replaces it with a new object.
+    on_change : list of callable
+        Each is called with the current routine after every change (add,
+        dose, order, remove, rename, load), for example to hand it to a timer.
+    status : ipywidgets.HTML
+        The last thing done, or why it could not be done.
+
+    Examples
+    --------
+    >>> builder = RoutineBuilder()
+    >>> builder.choices.value = "knee-to-chest"
+    >>> builder.add_button.click()
+    >>> [item.stretch_id for item in builder.routine]
+    ['knee-to-chest']
+    """
+
+    def __init__(
+        self,
+        catalog: pd.DataFrame | None = None,
+        routine: Routine | None = None,
+        profile: Profile | None = None,
+        folder: str | Path | None = None,
+        *,
+        dpi: float = DEFAULT_DPI,
+        **kwargs: Any,
+    ) -> None:
+        if catalog is None:
+            if routine is not None:
+                catalog = routine.catalog
+            else:
+                from ..catalog import load_stretches
+
+                catalog = load_stretches()
+        self.catalog = catalog
+        self._routine = routine if routine is not None else Routine("My routine", catalog=catalog)
+        self._profile = profile
+        self.folder = Path(folder) if folder is not None else Path.cwd()
+        self._dpi = dpi
+        self._syncing = False
+        self.on_change: list[Callable[[Routine], Any]] = []
+
+        # -- picking
+        self.area = widgets.Dropdown(
+            options=[("All areas", None), *((a, a) for a in BODY_AREAS)], description="Area"
+        )
+        self.area.add_class("bk-builder-area")
+        self.area.observe(self._fill_choices, names="value")
+        self.choices = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
+        self.choices.add_class("bk-builder-choices")
+        self.add_button = widgets.Button(description="Add", icon="plus", button_style="primary")
+        self.add_button.add_class("bk-builder-add")
+        self.add_button.on_click(self._on_add)
+
+        # -- the routine's items and the selected item's dose
+        # Renamed on Enter or leaving the field, not per keystroke: each change redraws.
+        self.name = widgets.Text(
+            value=self._routine.name, description="Name", continuous_update=False
+        )
+        self.name.add_class("bk-builder-name")
+        self.name.observe(self._on_rename, names="value")
+        self.items = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
+        self.items.add_class("bk-builder-items")
+        self.items.observe(self._show_dose, names="value")
+        self.hold_s = widgets.FloatText(description="Hold (s)", step=5)
+        self.reps = widgets.IntText(description="Reps")
+        self.rest_s = widgets.FloatText(description="Rest (s)", step=5)
+        self.sides = widgets.Dropdown(options=list(SIDES), description="Sides")
+        for field in _DOSE_FIELDS:
+            control = getattr(self, field)
+            control.add_class(f"bk-builder-{field.replace('_s', '')}")
+            control.layout.width = "220px"
+            control.observe(self._on_dose, names="value")
+        self.up_button = widgets.Button(description="Up", icon="arrow-up")
+        self.down_button = widgets.Button(description="Down", icon="arrow-down")
+        self.remove_button = widgets.Button(description="Remove", icon="trash")
+        for button, css, handler in (
+            (self.up_button, "bk-builder-up", self._on_up),
+            (self.down_button, "bk-builder-down", self._on_down),
+            (self.remove_button, "bk-builder-remove", self._on_remove),
+        ):
+            button.add_class(css)
+            button.layout.width = "110px"
+            button.on_click(handler)
+
+        # -- what the routine adds up to
+        self.total = widgets.HTML()
+        self.total.add_class("bk-builder-total")
+        self.chart = png_image("bk-builder-chart")
+        self.findings = widgets.HTML()
+        self.findings.add_class("bk-builder-findings")
+
+        # -- files
+        self.save_button = widgets.Button(description="Save", icon="save")
+        self.save_button.add_class("bk-builder-save")
+        self.save_button.on_click(self._on_save)
+        self.saved = widgets.Dropdown(description="Saved")
+        self.saved.add_class("bk-builder-saved")
+        self.load_button = widgets.Button(description="Load", icon="folder-open")
+        self.load_button.add_class("bk-builder-load")
+        self.load_button.on_click(self._on_load)
+        self.handout_button = widgets.Button(description="Write handout", icon="print")
+        self.handout_button.add_class("bk-builder-handout")
+        self.handout_button.on_click(self._on_handout)
+        self.status = widgets.HTML()
+        self.status.add_class("bk-builder-status")
+
+        picker = widgets.VBox(
+            [widgets.HTML("<b>Stretches</b>"), self.area, self.choices, self.add_button],
+            layout=widgets.Layout(width="40%", min_width="280px"),
+        )
+        editor = widgets.VBox(
+            [
+                self.name,
+                self.items,
+                widgets.HBox([self.up_button, self.down_button, self.remove_button]),
+                widgets.HBox([self.hold_s, self.reps]),
+                widgets.HBox([self.rest_s, self.sides]),
+            ],
+            layout=widgets.Layout(width="60%", padding="0 0 0 1em"),
+        )
+        files = widgets.HBox([self.save_button, self.saved, self.load_button, self.handout_button])
+        super().__init__(
+            [
+                widgets.HBox([picker, editor]),
+                self.total,
+                self.chart,
+                widgets.HTML("<b>Checks</b>"),
+                self.findings,
+                files,
+                self.status,
+            ],
+            **kwargs,
+        )
+        self.add_class("bk-builder")
+        self._fill_choices()
+        self._fill_saved()
+        self._refresh(select=0 if len(self._routine) else None, notify=False)
+
+    # -- public state ---------------------------------------------------------------
+    @property
+    def routine(self) -> Routine:
+        """The routine being built (a new object after Load)."""
+        return self._routine
+
+    @property
+    def profile(self) -> Profile | None:
+        """The person the checks and the handout are for; set it to re-check."""
+        return self._profile
+
+    @profile.setter
+    def profile(self, value: Profile | None) -> None:
+        self._profile = value
+        self._refresh(select=self.items.value, notify=False)
+
+    @property
+    def selected(self) -> int | None:
+        """0-based position of the selected routine item, or ``None``."""
+        return self.items.value
+
+    # -- picking --------------------------------------------------------------------
+    def _fill_choices(self, change: dict | None = None) -> None:
+        shown = filter_stretches(self.catalog, area=self.area.value)
+        self.choices.options = [
+            (f"{name} ({area})", str(sid))
+            for sid, name, area in zip(shown.index, shown["name"], shown["body_area"], strict=True)
+        ]
+
+    def _on_add(self, button: widgets.Button | None = None) -> None:
+        stretch_id = self.choices.value
+        if stretch_id is None:
+            self._say("Choose a stretch in the list first.", error=True)
+            return
+        self._routine.add(stretch_id)
+        name = self.catalog.loc[stretch_id, "name"]
+        self._say(f"Added {name}.")
+        self._refresh(select=len(self._routine) - 1)
+
+    # -- editing --------------------------------------------------------------------
+    def _on_rename(self, change: dict) -> None:
+        if self._syncing:
+            return
+        name = change["new"].strip()
+        if not name:
+            self._say("A routine needs a name; the old one is kept until you type one.", error=True)
+            return
+        self._routine.name = name
+        self._refresh(select=self.items.value)
+
+    def _on_dose(self, change: dict) -> None:
+        if self._syncing or self.items.value is None:
+            return
+        index = self.items.value
+        field = next(f for f in _DOSE_FIELDS if getattr(self, f) is change["owner"])
+        try:
+            self._routine.change(index, **{field: change["new"]})
+        except RoutineError as error:
+            self._say(str(error), error=True)
+            self._show_dose()  # put back the dose the routine still has
+            return
+        self._say("")
+        self._refresh(select=index)
+
+    def _on_up(self, button: widgets.Button | None = None) -> None:
+        self._move(-1)
+
+    def _on_down(self, button: widgets.Button | None = None) -> None:
+        self._move(+1)
+
+    def _move(self, step: int) -> None:
+        index = self.items.value
+        if index is None or not 0 <= index + step < len(self._routine):
+            return
+        self._routine.move(index, index + step)
+        self._refresh(select=index + step)
+
+    def _on_remove(self, button: widgets.Button | None = None) -> None:
+        index = self.items.value
+        if index is None:
+            return
+        item = self._routine.remove(index)
+        self._say(f"Removed {self.catalog.loc[item.stretch_id, 'name']}.")
+        left = len(self._routine)
+        self._refresh(select=min(index, left - 1) if left else None)
+
+    # -- files ----------------------------------------------------------------------
+    def _target(self, suffix: str) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / f"{_file_stem(self._routine.name)}{suffix}"
+
+    def _fill_saved(self) -> None:
+        files = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
+        self.saved.options = [(path.stem, str(path)) for path in files]
+
+    def _on_save(self, button: widgets.Button | None = None) -> None:
+        path = self._routine.save(self._target(".json"))
+        self._fill_saved()
+        self.saved.value = str(path)
+        self._say(f"Saved to {path}")
+
+    def _on_load(self, button: widgets.Button | None = None) -> None:
+        if self.saved.value is None:
+            self._say(f"No saved routines in {self.folder} yet.", error=True)
+            return
+        try:
+            routine = Routine.load(self.saved.value, catalog=self.catalog)
+        except (RoutineError, FileNotFoundError) as error:
+            self._say(str(error), error=True)
+            return
+        self._routine = routine
+        self._syncing = True
+        try:
+            self.name.value = routine.name
+        finally:
+            self._syncing = False
+        self._say(f"Loaded {routine.name} from {self.saved.value}")
+        self._refresh(select=0 if len(routine) else None)
+
+    def _on_handout(self, button: widgets.Button | None = None) -> None:
+        from ..handout import write_handout
+
+        if not len(self._routine):
+            self._say("Add a stretch before writing a handout.", error=True)
+            return
+        path = write_handout(self._routine, self._target(".html"), profile=self._profile)
+        self._say(f"Handout written to {path}")
+
+    # -- showing --------------------------------------------------------------------
+    def _say(self, text: str, error: bool = False) -> None:
+        # Escaped: messages quote routine names, file paths and what the user typed.
+        body = html.escape(text)
+        self.status.value = f"<span style='color:#B3261E'>{body}</span>" if error else body
+
+    def _item_label(self, index: int) -> str:
+        item = self._routine[index]
+        name = self.catalog.loc[item.stretch_id, "name"]
+        dose = f"{format_duration(item.hold_s)} x {item.reps}"
+        if item.sides == "each side":
+            dose += " each side"
+        if item.reps > 1 and item.rest_s > 0:
+            dose += f", rest {format_duration(item.rest_s)}"
+        return f"{index + 1}. {name}: {dose}"
+
+    def _refresh(self, select: int | None, notify: bool = True) -> None:
+        """Redraw everything from the routine; then tell the ``on_change`` listeners."""
+        from ..charts import routine_time_by_area
+        from ..guidance import check_routine
+
+        routine = self._routine
+        self._syncing = True
+        try:
+            self.items.options = [(self._item_label(i), i) for i in range(len(routine))]
+            self.items.value = select if select is not None and select < len(routine) else None
+        finally:
+            self._syncing = False
+        self._show_dose()
+        count = len(routine)
+        noun = "stretch" if count == 1 else "stretches"
+        self.total.value = (
+            f"Total time: <b>{format_duration(routine.total_seconds())}</b> ({count} {noun})"
+        )
+        self.chart.value = figure_to_png(routine_time_by_area(routine), dpi=self._dpi)
+        self.findings.value = findings_html(check_routine(routine, self._profile))
+        if notify:
+            for callback in list(self.on_change):
+                callback(routine)
+
+    def _show_dose(self, change: dict | None = None) -> None:
+        if change is not None and self._syncing:
+            return
+        index = self.items.value
+        has_item = index is not None
+        for control in (
+            self.hold_s,
+            self.reps,
+            self.rest_s,
+            self.sides,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+        ):
+            control.disabled = not has_item
+        if not has_item:
+            return
+        item = self._routine[index]
+        self._syncing = True
+        try:
+            for field in _DOSE_FIELDS:
+                getattr(self, field).value = getattr(item, field)
+        finally:
+            self._syncing = False
