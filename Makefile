@@ -34,7 +34,10 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	# pytest exits 5 when it collects no test; make treats that as the failure it is.
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks backstretch_kit --ignore=tests/browser \
+		--doctest-modules --nbval-lax --nbval-current-env -p no:cacheprovider
+	# the real-browser tests last, in a process of their own
+	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .

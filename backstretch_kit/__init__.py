@@ -8,7 +8,7 @@ Examples
 --------
 >>> import backstretch_kit as bk
 >>> stretches = bk.load_stretches()
->>> stretches.loc["knee-to-chest", "hold_s"]
+>>> float(stretches.loc["knee-to-chest", "hold_s"])
 15.0
 """
 

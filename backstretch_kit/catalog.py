@@ -102,8 +102,9 @@ def load_stretches(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     --------
     >>> from backstretch_kit import load_stretches
     >>> stretches = load_stretches()
-    >>> stretches.loc["knee-to-chest", ["hold_s", "reps"]].tolist()
-    [15.0, 10]
+    >>> knee = stretches.loc["knee-to-chest"]
+    >>> float(knee["hold_s"]), int(knee["reps"])
+    (15.0, 10)
     >>> stretches.groupby("body_area", observed=False).size().index[0]
     'neck'
     """

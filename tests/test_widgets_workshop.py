@@ -11,6 +11,7 @@ def test_total_follows_the_picks_and_the_dose(tmp_path):
     with SessionLog(tmp_path / "log.sqlite") as log:
         panel = WorkshopPanel(log)
         assert panel.use_button.disabled and "nothing picked" in panel.total.value
+        assert ("Chin tuck (neck)", "chin-tuck") in panel.picker.options
         panel.picker.value = ("chin-tuck", "neck-rotation")
         routine = panel.routine()
         assert [item.stretch_id for item in routine] == ["chin-tuck", "neck-rotation"]

@@ -3,10 +3,8 @@
 Names are resolved lazily, so ``import backstretch_kit.widgets`` costs
 nothing until a widget is used.
 
-Examples
---------
->>> from backstretch_kit.widgets import TimerWidget  # doctest: +SKIP
->>> TimerWidget(routine)  # doctest: +SKIP
+In a notebook: ``from backstretch_kit.widgets import TimerWidget``, then
+``TimerWidget(routine)`` as the last line of a cell.
 """
 
 from __future__ import annotations

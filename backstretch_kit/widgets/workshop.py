@@ -73,7 +73,12 @@ class WorkshopPanel(W.VBox):
         self._session_options = session_options
 
         by_area = catalog.sort_values(["body_area", "name"])
-        options = [(f"{row.name} ({row.body_area})", sid) for sid, row in by_area.iterrows()]
+        options = [
+            (f"{name} ({area})", stretch_id)
+            for stretch_id, name, area in zip(
+                by_area.index, by_area["name"], by_area["body_area"], strict=True
+            )
+        ]
         self.picker = W.SelectMultiple(
             options=options,
             value=tuple(stretches or ()),
@@ -112,7 +117,7 @@ class WorkshopPanel(W.VBox):
             return None
         return Routine.from_stretches(
             list(self.picker.value),
-            name="Workshop",
+            name="Today's class",
             catalog=self.catalog,
             hold_s=float(self.hold.value),
             reps=int(self.reps.value),

@@ -1,0 +1,51 @@
+"""In JupyterLab, every notebook runs all its cells with no error output and no broken widget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, screenshot
+
+NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+
+ALL_DONE = """() => {
+  const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
+}"""
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def test_there_are_notebooks_to_run():
+    """The workbook has its seven notebooks (so the run below can never pass on nothing)."""
+    assert len(NOTEBOOKS) == 7
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_run_all_cells_without_errors(jupyter_lab, page, name):
+    """Clear outputs, Run All Cells, wait until each cell has run, then look for errors."""
+    # ?reset: a fresh workspace, so only this notebook is open
+    page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", timeout=90_000)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function("() => !document.querySelector('.jp-OutputArea-output')")
+    _menu(page, "Run", "Run All Cells")
+    page.wait_for_function(ALL_DONE, timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    page.wait_for_timeout(500)  # let the last widget views render
+    screenshot(page, f"lab-{Path(name).stem}")
+
+    errors = page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts()
+    assert errors == []
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "Error displaying widget" not in text
+    assert "Traceback" not in text
+    assert page.page_errors == []
