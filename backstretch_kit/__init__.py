@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "CatalogError": "catalog",
     "BODY_AREAS": "vocab",
     "AREA_COLOURS": "vocab",
+    "user_data_dir": "_data",
     # routines and guidance
     "Routine": "routine",
     "RoutineItem": "routine",
@@ -65,6 +66,7 @@ _SUBMODULES = frozenset({"charts", "demo", "poses", "widgets"})
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from ._data import user_data_dir
     from .catalog import CatalogError, import_free_exercise_db, load_stretches
     from .charts import ChartError
     from .demo import sample_log

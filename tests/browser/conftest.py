@@ -76,11 +76,18 @@ def page(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under build/screenshots/ and return its path."""
+def screenshot(page, name: str, element=None) -> Path:
+    """Save a screenshot under build/screenshots/ and return its path.
+
+    With ``element`` (a Locator) only that element is shot: Voila and JupyterLab scroll
+    inside their own panels, so a "full page" shot would stop at the window's height.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if element is not None:
+        element.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 

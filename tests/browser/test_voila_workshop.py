@@ -42,7 +42,7 @@ def test_pick_two_stretches_start_and_log_a_hold(voila, page):
     page.wait_for_function(
         "first => document.querySelector('.bk-countdown').innerText !== first", arg=first
     )
-    screenshot(page, "workshop-timer")
+    screenshot(page, "workshop-timer", element=page.locator(".bk-timer"))
 
     deadline = time.monotonic() + 30
     while not _logged_holds(voila.log_file) and time.monotonic() < deadline:
