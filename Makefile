@@ -9,7 +9,11 @@ START := notebooks/00-Start-Here.ipynb
 
 # Open a browser only where there is a screen to show it on.
 ifeq ($(DISPLAY)$(WAYLAND_DISPLAY),)
-LAB_FLAGS := --no-browser
+LAB_FLAGS += --no-browser
+endif
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ifeq ($(shell id -u),0)
+LAB_FLAGS += --allow-root
 endif
 
 .PHONY: lab test lint format workshop benchmarks clean
