@@ -195,3 +195,33 @@ def test_class_session_without_pain_questions_logs_holds_and_no_pain(tmp_path):
         assert sessions["pain_before"].isna().all() and sessions["pain_after"].isna().all()
         assert len(log.holds()) == 1 and log.holds()["completed"].all()
         assert session.status.value.count("Saved: 1 holds") == 1
+
+
+def test_red_flag_ticked_before_begin_blocks_the_session_and_logs_nothing(tmp_path):
+    """With a screen, a red flag ticked after the widget was built still stops Begin."""
+    from backstretch_kit import Routine, SessionLog
+    from backstretch_kit.widgets import GuidedSession, RedFlagScreen
+
+    routine = Routine.from_stretches(["chin-tuck"], name="Neck", hold_s=10, reps=2)
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        screen = RedFlagScreen()
+        session = GuidedSession(routine, "Ann", log, screen=screen, clock=lambda: 0.0)
+        assert screen in session.before_box.children and session.stage == "before"
+        screen.boxes["saddle_numbness"].value = True
+        session.begin_button.click()
+        assert session.stage == "blocked" and session.begin_button.disabled
+        assert "seek medical care now" in session.status.value
+        assert "seek medical care now" in session.findings_html.value
+        assert log.sessions().empty
+
+
+def test_screen_with_no_flags_lets_the_session_begin(tmp_path):
+    """An all-clear screen changes nothing: Begin opens the session as usual."""
+    from backstretch_kit import Routine, SessionLog
+    from backstretch_kit.widgets import GuidedSession, RedFlagScreen
+
+    routine = Routine.from_stretches(["chin-tuck"], name="Neck", hold_s=10, reps=2)
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        session = GuidedSession(routine, "Ann", log, screen=RedFlagScreen(), clock=lambda: 0.0)
+        session.begin_button.click()
+        assert session.stage == "playing" and len(log.sessions()) == 1

@@ -11,6 +11,7 @@ finished hold; the session row itself is closed by Finish.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import time
 from collections.abc import Callable
@@ -57,6 +58,9 @@ class GuidedSession(W.VBox):
         Where the session and its holds are written.
     profile : Profile, optional
         The person's safety profile for :func:`~backstretch_kit.check_routine`.
+    screen : RedFlagScreen, optional
+        Shown above Begin; its answers are read when Begin is pressed, so a red
+        flag ticked just before starting still blocks the session.
     large : bool
         Projector mode for the timer.
     ask_pain : bool
@@ -94,6 +98,7 @@ class GuidedSession(W.VBox):
         log: Any,
         profile: Any = None,
         *,
+        screen: Any = None,
         large: bool = False,
         ask_pain: bool = True,
         clock: Callable[[], float] = time.monotonic,
@@ -104,6 +109,8 @@ class GuidedSession(W.VBox):
         self.person = person
         self.ask_pain = ask_pain
         self.session_log = log  # not .log: traitlets gives every widget a logger there
+        self.profile = profile
+        self.screen = screen
         self.findings = check_routine(routine, profile)
         self.session_id: int | None = None
         self.hold_ids: list[int] = []
@@ -155,23 +162,19 @@ class GuidedSession(W.VBox):
         else:
             self.before_box = W.VBox([self.begin_button])
             after = []
+        if screen is not None:
+            self.before_box.children = (screen, *self.before_box.children)
         self.after_box = W.VBox([*after, self.notes, self.finish_button])
         super().__init__()
         self.add_class("bk-session")
         stops = [f for f in self.findings if f.level == "stop"]
         if stops:
-            self.stage = "blocked"
-            self.begin_button.disabled = True
-            self.pain_before.disabled = True
-            self._say(
-                "This session will not start. "
-                + " ".join(html.escape(f.message) for f in stops)
-                + " Please talk to a doctor or physiotherapist before stretching."
-            )
+            self._block(stops)
         else:
             self.stage = "before"
+            first = "Answer the questions below, then set" if screen is not None else "Set"
             self._say(
-                "Set your pain level, then press Begin."
+                f"{first} your pain level, then press Begin."
                 if ask_pain
                 else "Press Begin when everyone is ready."
             )
@@ -192,13 +195,42 @@ class GuidedSession(W.VBox):
     def _say(self, markup: str) -> None:
         self.status.value = f"<div style='font-size:1.1em'>{markup}</div>"
 
+    def _block(self, stops: list[Any]) -> None:
+        self.stage = "blocked"
+        self.begin_button.disabled = True
+        self.pain_before.disabled = True
+        self._say(
+            "This session will not start. "
+            + " ".join(html.escape(f.message) for f in stops)
+            + " Please talk to a doctor or physiotherapist before stretching."
+        )
+
+    def _recheck_with_screen(self) -> bool:
+        """Check again with the screen's answers; True when the session may start."""
+        if self.screen is None:
+            return True
+        from ..guidance import Profile
+
+        base = self.profile if self.profile is not None else Profile()
+        profile = dataclasses.replace(
+            base, red_flags=self.screen.answers, symptom_weeks=self.screen.symptom_weeks
+        )
+        self.findings = check_routine(self.routine, profile)
+        self.findings_html.value = _findings_html(self.findings)
+        stops = [f for f in self.findings if f.level == "stop"]
+        if stops:
+            self._block(stops)
+            self._layout()
+        return not stops
+
     def begin(self) -> None:
         """Open the session in the log with the pain before, and start the timer.
 
         Does nothing unless the session is waiting to begin (a blocked
-        session never begins, even if the disabled button is clicked).
+        session never begins, even if the disabled button is clicked). With a
+        red-flag screen, its answers are checked first.
         """
-        if self.stage != "before":
+        if self.stage != "before" or not self._recheck_with_screen():
             return
         # one timeline for the whole session: wall time at Begin plus the
         # timer's monotonic seconds since, so the stored times keep their order
