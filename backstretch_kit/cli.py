@@ -250,17 +250,8 @@ class _Player:
         self.out.flush()
 
     def record(self, event: PhaseFinished) -> None:
-        phase = event.phase
-        self.log.record_hold(
-            self.session_id,
-            phase.stretch_id,
-            phase.side,
-            phase.rep,
-            planned_s=event.planned_s,
-            actual_s=event.actual_s,
-            completed=event.completed,
-            started_at=self.wall(self._started.get(event.index, event.at - event.actual_s)),
-        )
+        started = self._started.get(event.index, event.at - event.actual_s)
+        self.log.record_timer_hold(self.session_id, event, started_at=self.wall(started))
         self.holds.append(event)
         self.clear_line()
         what = "held" if event.completed else event.outcome

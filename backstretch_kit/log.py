@@ -553,6 +553,26 @@ class SessionLog:
             raise LogError(f"session {session_id} is finished; it takes no more holds")
         return int(row[0]), int(row[1])
 
+    def record_timer_hold(self, session_id: int, finished: Any, started_at: datetime) -> int:
+        """Record a hold the hold timer has just finished, and return its id.
+
+        ``finished`` is a :class:`backstretch_kit.timer.PhaseFinished` for a hold
+        phase; its stretch, side, rep, planned and actual seconds and outcome are
+        what gets stored. The guided session and ``backstretch play`` both log
+        through here, so the two always store a hold the same way.
+        """
+        phase = finished.phase
+        return self.record_hold(
+            session_id,
+            phase.stretch_id,
+            phase.side,
+            phase.rep,
+            planned_s=finished.planned_s,
+            actual_s=finished.actual_s,
+            completed=finished.completed,
+            started_at=started_at,
+        )
+
     def record_hold(
         self,
         session_id: int,

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import stat
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -691,3 +691,24 @@ def test_import_refuses_missing_files_columns_and_conflicts(
     with pytest.raises(LogError, match=r"holds\.csv is missing"):
         log.import_csv(export)
     assert dump(log.path) == before
+
+
+def test_record_timer_hold_stores_what_the_timer_finished(tmp_path):
+    """A PhaseFinished from the hold timer is stored with its side, rep, seconds and outcome."""
+    from datetime import datetime
+
+    from backstretch_kit.log import SessionLog
+    from backstretch_kit.timer import Phase, PhaseFinished
+
+    phase = Phase(
+        kind="hold", seconds=20.0, item=1, stretch_id="neck-rotation", name="Neck turn",
+        side="left", rep=2, reps=2,
+    )  # fmt: skip
+    finished = PhaseFinished(3, phase, 50.0, planned_s=20.0, actual_s=12.5, outcome="skipped")
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        session = log.start_session("Ann", started_at=when)
+        log.record_timer_hold(session, finished, started_at=when)
+        hold = log.holds().iloc[0]
+    assert (hold.stretch_id, hold.side, hold.rep) == ("neck-rotation", "left", 2)
+    assert (hold.planned_s, hold.actual_s, bool(hold.completed)) == (20.0, 12.5, False)

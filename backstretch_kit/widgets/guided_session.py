@@ -297,17 +297,7 @@ class GuidedSession(W.VBox):
     def _record(self, event: PhaseFinished) -> None:
         if self.session_id is None:
             return  # the timer was started without Begin: nothing to log into
-        phase = event.phase
         started_at = self._wall_time(self._phase_started.get(event.index, event.at))
-        hold_id = self.session_log.record_hold(
-            self.session_id,
-            phase.stretch_id,
-            phase.side,
-            phase.rep,
-            planned_s=event.planned_s,
-            actual_s=event.actual_s,
-            completed=event.completed,
-            started_at=started_at,
-        )
+        hold_id = self.session_log.record_timer_hold(self.session_id, event, started_at)
         self.hold_ids.append(hold_id)
         self._completed += event.completed
