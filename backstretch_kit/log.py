@@ -9,6 +9,9 @@ tidy DataFrames. The file is health data, so it is written with care:
   returns, and a crash or power cut never loses an acknowledged record;
 * several processes may write at once; lock waits are retried, so callers
   never see "database is locked";
+* every public method may be called from any thread of the process (Jupyter
+  delivers widget clicks on kernel subshell threads): the one connection is
+  shared, and a lock keeps each call's transaction whole;
 * every check runs before anything is written, and every write is a single
   transaction, so a failed call leaves the file exactly as it was;
 * forgetting a person overwrites their rows (``secure_delete``) and empties
@@ -33,6 +36,7 @@ import numbers
 import os
 import random
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -289,6 +293,10 @@ class SessionLog:
 
     Notes
     -----
+    Every public method may be called from any thread: one connection is
+    shared and each call holds it for its whole transaction, so a hold is on
+    disk when ``record_hold`` returns whichever thread called it.
+
     Holds may not be added to a finished session, and a session is finished
     once: a finished session is a closed record, and refusing late writes keeps
     a stale widget from adding to the wrong session. Times are timezone-aware;
@@ -301,6 +309,10 @@ class SessionLog:
         self._catalog = catalog
         self._lookup: dict[str, tuple[str, int]] | None = None
         self._conn: sqlite3.Connection | None = None
+        # One connection for every thread, used by one call at a time: SQLite
+        # transactions are per connection, so two threads must never interleave
+        # statements on it. Re-entrant, as a CSV import reads inside its write.
+        self._lock = threading.RLock()
         self._check_place()
         self._conn = self._retrying(self._connect)
 
@@ -352,7 +364,11 @@ class SessionLog:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+            # check_same_thread=False: widget callbacks arrive on other threads
+            # than the one that opened the log; self._lock serialises the use.
+            conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise LogError(f"cannot open session log {self.path}: {exc}") from exc
         try:
@@ -408,9 +424,10 @@ class SessionLog:
 
     def close(self) -> None:
         """Close the file. Safe to call twice; the log cannot be used afterwards."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def __enter__(self) -> SessionLog:
         return self
@@ -429,12 +446,17 @@ class SessionLog:
         return self._conn
 
     def _retrying(self, attempt: Callable[[], _T]) -> _T:
-        """Run ``attempt``, retrying while another process holds the write lock."""
+        """Run ``attempt`` holding the connection, retrying while another process writes.
+
+        The thread lock is held for one attempt, never during the pause between
+        attempts, so other threads of this process can go on meanwhile.
+        """
         deadline = time.monotonic() + _RETRY_FOR_S
         pause = 0.002
         while True:
             try:
-                return attempt()
+                with self._lock:
+                    return attempt()
             except sqlite3.DatabaseError as exc:
                 if not (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
                     raise LogError(f"session log {self.path}: {exc}") from exc
@@ -448,9 +470,9 @@ class SessionLog:
 
     def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``work`` in one immediate write transaction, committed durably."""
-        conn = self._db
 
         def attempt() -> _T:
+            conn = self._db
             conn.execute("BEGIN IMMEDIATE")
             try:
                 result = work(conn)
@@ -1138,7 +1160,6 @@ def _cell(value: Any) -> str:
 
 
 def _export_tables(log: SessionLog, folder: Path) -> dict[str, Path]:
-    conn = log._db
     if not folder.exists():
         try:
             folder.mkdir(parents=True, mode=0o700)
@@ -1148,6 +1169,7 @@ def _export_tables(log: SessionLog, folder: Path) -> dict[str, Path]:
         raise LogError(f"cannot export to {folder}: it is not a folder")
 
     def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+        conn = log._db
         conn.execute("BEGIN")  # one read transaction: the three files agree
         try:
             people = [
@@ -1297,10 +1319,9 @@ def _import_tables(log: SessionLog, folder: Path) -> dict[str, int]:
         if record["session_id"] is not None and record["session_id"] in seen_ids:
             raise r.fail("session_id", f"{record['session_id']} appears twice")
         seen_ids.add(record["session_id"])
-        record["person"] = r.get("person", _person_name)
-        if (
-            record["person"] not in people
-            and log._person_id(log._db, record["person"], create=False) is None
+        person = record["person"] = r.get("person", _person_name)
+        if person not in people and not log._read(
+            "SELECT 1 FROM people WHERE person = ?", (person,)
         ):
             raise r.fail("person", f"{record['person']!r} is not in people.csv nor in the log")
         record["kind"] = r.get("kind", str)
@@ -1365,11 +1386,9 @@ def _import_tables(log: SessionLog, folder: Path) -> dict[str, int]:
 def _stored_sessions(log: SessionLog, keys: set[str]) -> dict[str, dict[str, Any]]:
     found = {}
     for key in keys:
-        row = log._db.execute(
-            "SELECT kind, started_us, ended_us FROM sessions WHERE uuid = ?", (key,)
-        ).fetchone()
-        if row is not None:
-            found[key] = {"kind": row[0], "started_us": row[1], "ended_us": row[2]}
+        rows = log._read("SELECT kind, started_us, ended_us FROM sessions WHERE uuid = ?", (key,))
+        if rows:
+            found[key] = {"kind": rows[0][0], "started_us": rows[0][1], "ended_us": rows[0][2]}
     return found
 
 
