@@ -225,3 +225,24 @@ def test_screen_with_no_flags_lets_the_session_begin(tmp_path):
         session = GuidedSession(routine, "Ann", log, screen=RedFlagScreen(), clock=lambda: 0.0)
         session.begin_button.click()
         assert session.stage == "playing" and len(log.sessions()) == 1
+
+
+def test_a_hold_the_log_refuses_is_reported_and_the_session_goes_on(routine, log):
+    """When the log refuses a hold, the person is told which one, and the timer carries on."""
+    session, clock = make(routine, log)
+    session.begin()
+    log.close()  # every later write fails, as on a full disk
+    play(session, clock, 30)
+    assert session.unsaved, "the refused hold is kept in view"
+    assert "could not be saved" in session.status.value
+    assert session.timer.engine.state == "running"
+
+
+def test_a_click_handler_error_is_shown_in_the_session(routine, log):
+    """An error raised by Finish appears in the session's status line, not only in a log."""
+    session, clock = make(routine, log)
+    session.begin()
+    session.timer.stop_button.click()
+    log.close()
+    session.finish_button.click()
+    assert "Something went wrong while saving the session" in session.status.value

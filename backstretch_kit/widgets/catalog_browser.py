@@ -20,6 +20,7 @@ from ..guidance import conflicting_cautions
 from ..handout import dose_text, picture_drawer
 from ..routine import RoutineItem
 from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
+from ._callbacks import watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -175,7 +176,7 @@ class CatalogBrowser(widgets.VBox):
             (self.equipment, "bk-catalog-equipment"),
         ):
             control.add_class(css)
-            control.observe(self._refresh, names="value")
+            watch(control, self._refresh, self._show_error, "filtering the catalog")
 
         self.safety: dict[str, widgets.Checkbox] = {}
         for field, label, css in _PROFILE_BOXES:
@@ -186,14 +187,14 @@ class CatalogBrowser(widgets.VBox):
                 layout=widgets.Layout(width="auto"),
             )
             box.add_class(css)
-            box.observe(self._refresh, names="value")
+            watch(box, self._refresh, self._show_error, "filtering the catalog")
             self.safety[field] = box
 
         self.count = widgets.HTML()
         self.count.add_class("bk-catalog-count")
         self.results = widgets.Select(rows=14, layout=widgets.Layout(width="100%"))
         self.results.add_class("bk-catalog-results")
-        self.results.observe(self._show_detail, names="value")
+        watch(self.results, self._show_detail, self._show_error, "showing the stretch")
 
         self.detail = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.detail.add_class("bk-catalog-detail")
@@ -237,6 +238,9 @@ class CatalogBrowser(widgets.VBox):
     def selected_id(self) -> str | None:
         """The stretch id shown in the detail pane, or ``None`` when nothing is listed."""
         return self.results.value
+
+    def _show_error(self, markup: str) -> None:
+        self.count.value = markup
 
     def _refresh(self, change: dict | None = None) -> None:
         self.shown = filter_stretches(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..routine import format_duration
+from ._callbacks import click, watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -89,7 +90,7 @@ class ProgressDashboard(widgets.VBox):
         self.period.add_class("bk-dashboard-range")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.add_class("bk-dashboard-refresh")
-        self.refresh_button.on_click(self._on_refresh)
+        click(self.refresh_button, self._on_refresh, self._show_error, "refreshing the charts")
         self.summary = widgets.HTML()
         self.summary.add_class("bk-dashboard-summary")
 
@@ -109,8 +110,8 @@ class ProgressDashboard(widgets.VBox):
         )
         self.add_class("bk-dashboard")
         self._fill_people(prefer=person)
-        self.person.observe(self._redraw, names="value")
-        self.period.observe(self._redraw, names="value")
+        watch(self.person, self._redraw, self._show_error, "drawing the charts")
+        watch(self.period, self._redraw, self._show_error, "drawing the charts")
         self._redraw()
 
     @property
@@ -130,6 +131,9 @@ class ProgressDashboard(widgets.VBox):
             self.person.value = keep
         finally:
             self._filling = False
+
+    def _show_error(self, markup: str) -> None:
+        self.summary.value = markup
 
     def _on_refresh(self, button: widgets.Button | None = None) -> None:
         self._fill_people(prefer=self.person.value)

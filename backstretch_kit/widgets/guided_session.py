@@ -21,7 +21,9 @@ from typing import Any
 import ipywidgets as W
 
 from ..guidance import check_routine
+from ..log import LogError
 from ..timer import PhaseFinished, PhaseStarted, RoutineEnded
+from ._callbacks import click
 from .timer_widget import TimerWidget
 
 __all__ = ["GuidedSession"]
@@ -84,6 +86,9 @@ class GuidedSession(W.VBox):
         The log's id once Begin was pressed.
     hold_ids : list of int
         Ids of the holds written so far.
+    unsaved : list of PhaseFinished
+        Holds the log refused (a full disk, a closed log); each was reported
+        in the status line when it happened.
     timer : TimerWidget
     pain_before, begin_button, pain_after, notes, finish_button, status,
     findings_html : ipywidgets
@@ -114,6 +119,7 @@ class GuidedSession(W.VBox):
         self.findings = check_routine(routine, profile)
         self.session_id: int | None = None
         self.hold_ids: list[int] = []
+        self.unsaved: list[PhaseFinished] = []
         self._completed = 0
         self._phase_started: dict[int, float] = {}
         self._wall_anchor = datetime.now().astimezone()
@@ -136,7 +142,7 @@ class GuidedSession(W.VBox):
         self.begin_button = W.Button(
             description="Begin", icon="play", button_style="success"
         ).add_class("bk-begin")
-        self.begin_button.on_click(lambda _button: self.begin())
+        click(self.begin_button, self.begin, self._show_error, "starting the session")
         self.pain_after = W.IntSlider(
             value=0, min=0, max=10, description="Pain now (0-10)"
         ).add_class("bk-pain-after")
@@ -144,7 +150,7 @@ class GuidedSession(W.VBox):
         self.finish_button = W.Button(
             description="Finish and save", icon="check", button_style="primary"
         ).add_class("bk-finish")
-        self.finish_button.on_click(lambda _button: self.finish())
+        click(self.finish_button, self.finish, self._show_error, "saving the session")
         for slider in (self.pain_before, self.pain_after):
             slider.style.description_width = "initial"
         if ask_pain:
@@ -191,6 +197,9 @@ class GuidedSession(W.VBox):
             "done": [],
         }
         self.children = [self.header, self.findings_html, self.status, *body[self.stage]]
+
+    def _show_error(self, markup: str) -> None:
+        self.status.value = markup
 
     def _say(self, markup: str) -> None:
         self.status.value = f"<div style='font-size:1.1em'>{markup}</div>"
@@ -262,6 +271,8 @@ class GuidedSession(W.VBox):
         self.stage = "done"
         self.finish_button.disabled = True
         saved = f"Saved: {len(self.hold_ids)} holds, {self._completed} completed."
+        if self.unsaved:
+            saved += f" {len(self.unsaved)} could not be saved (see the message above)."
         if not self.ask_pain:
             self._say(saved)
             self._layout()
@@ -298,6 +309,15 @@ class GuidedSession(W.VBox):
         if self.session_id is None:
             return  # the timer was started without Begin: nothing to log into
         started_at = self._wall_time(self._phase_started.get(event.index, event.at))
-        hold_id = self.session_log.record_timer_hold(self.session_id, event, started_at)
+        try:
+            hold_id = self.session_log.record_timer_hold(self.session_id, event, started_at)
+        except LogError as error:
+            # the timer goes on; the person is told this one hold is not in the log
+            self.unsaved.append(event)
+            self._say(
+                f"This hold ({html.escape(event.phase.name)}) could not be saved: "
+                f"{html.escape(str(error))}. The other holds are kept."
+            )
+            return
         self.hold_ids.append(hold_id)
         self._completed += event.completed

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ..log import LogError
 from ..routine import format_duration
+from ._callbacks import click
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import pandas as pd
@@ -104,7 +105,7 @@ class LogForm(widgets.VBox):
             description="Log it", icon="check", button_style="primary"
         )
         self.save_button.add_class("bk-log-save")
-        self.save_button.on_click(self._on_save)
+        click(self.save_button, self._on_save, self._show_error, "saving the stretch")
 
         self.pain = widgets.IntSlider(value=0, min=0, max=10, description="Pain now")
         self.pain.add_class("bk-log-pain")
@@ -112,7 +113,7 @@ class LogForm(widgets.VBox):
         self.pain_notes.add_class("bk-log-pain-notes")
         self.pain_button = widgets.Button(description="Save pain score", icon="check")
         self.pain_button.add_class("bk-log-pain-save")
-        self.pain_button.on_click(self._on_pain)
+        click(self.pain_button, self._on_pain, self._show_error, "saving the pain score")
 
         self.status = widgets.HTML()
         self.status.add_class("bk-log-status")
@@ -173,6 +174,9 @@ class LogForm(widgets.VBox):
 
     def _offer_people(self) -> None:
         self.person.options = self.session_log.people()
+
+    def _show_error(self, markup: str) -> None:
+        self.status.value = markup
 
     def _say(self, text: str, error: bool = False) -> None:
         body = html.escape(text)

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..guidance import RED_FLAG_QUESTIONS, Finding, Profile, screen_red_flags
+from ._callbacks import watch
 
 __all__ = ["RedFlagScreen"]
 
@@ -52,7 +53,7 @@ class RedFlagScreen(W.VBox):
                 indent=False,
                 layout=W.Layout(width="auto"),
             ).add_class("bk-red-flag")
-            box.observe(self._update, names="value")
+            watch(box, self._update, self._show_error, "reading your answer")
             self.boxes[question.key] = box
         self.weeks = W.BoundedFloatText(
             value=0,
@@ -62,7 +63,7 @@ class RedFlagScreen(W.VBox):
             description="Weeks of back pain or stiffness so far",
             style={"description_width": "initial"},
         ).add_class("bk-red-flag-weeks")
-        self.weeks.observe(self._update, names="value")
+        watch(self.weeks, self._update, self._show_error, "reading your answer")
         self.verdict = W.HTML().add_class("bk-red-flag-verdict")
         self.findings: list[Finding] = []
         super().__init__(
@@ -89,6 +90,9 @@ class RedFlagScreen(W.VBox):
     def profile(self, **conditions: Any) -> Profile:
         """A :class:`Profile` with these answers and any other conditions given."""
         return Profile(red_flags=self.answers, symptom_weeks=self.symptom_weeks, **conditions)
+
+    def _show_error(self, markup: str) -> None:
+        self.verdict.value = markup
 
     def _update(self, _change: object = None) -> None:
         self.findings = screen_red_flags(self.answers, self.symptom_weeks)

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from ..routine import Routine, RoutineError, format_duration
 from ..vocab import BODY_AREAS, SIDES
+from ._callbacks import click, watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 from .catalog_browser import filter_stretches
 
@@ -123,12 +124,12 @@ class RoutineBuilder(widgets.VBox):
             options=[("All areas", None), *((a, a) for a in BODY_AREAS)], description="Area"
         )
         self.area.add_class("bk-builder-area")
-        self.area.observe(self._fill_choices, names="value")
+        watch(self.area, self._fill_choices, self._show_error, "listing the stretches")
         self.choices = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
         self.choices.add_class("bk-builder-choices")
         self.add_button = widgets.Button(description="Add", icon="plus", button_style="primary")
         self.add_button.add_class("bk-builder-add")
-        self.add_button.on_click(self._on_add)
+        click(self.add_button, self._on_add, self._show_error, "adding the stretch")
 
         # -- the routine's items and the selected item's dose
         # Renamed on Enter or leaving the field, not per keystroke: each change redraws.
@@ -136,10 +137,10 @@ class RoutineBuilder(widgets.VBox):
             value=self._routine.name, description="Name", continuous_update=False
         )
         self.name.add_class("bk-builder-name")
-        self.name.observe(self._on_rename, names="value")
+        watch(self.name, self._on_rename, self._show_error, "renaming the routine")
         self.items = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
         self.items.add_class("bk-builder-items")
-        self.items.observe(self._show_dose, names="value")
+        watch(self.items, self._show_dose, self._show_error, "showing the dose")
         self.hold_s = widgets.FloatText(description="Hold (s)", step=5)
         self.reps = widgets.IntText(description="Reps")
         self.rest_s = widgets.FloatText(description="Rest (s)", step=5)
@@ -148,18 +149,18 @@ class RoutineBuilder(widgets.VBox):
             control = getattr(self, field)
             control.add_class(f"bk-builder-{field.replace('_s', '')}")
             control.layout.width = "220px"
-            control.observe(self._on_dose, names="value")
+            watch(control, self._on_dose, self._show_error, "changing the dose")
         self.up_button = widgets.Button(description="Up", icon="arrow-up")
         self.down_button = widgets.Button(description="Down", icon="arrow-down")
         self.remove_button = widgets.Button(description="Remove", icon="trash")
-        for button, css, handler in (
-            (self.up_button, "bk-builder-up", self._on_up),
-            (self.down_button, "bk-builder-down", self._on_down),
-            (self.remove_button, "bk-builder-remove", self._on_remove),
+        for button, css, handler, action in (
+            (self.up_button, "bk-builder-up", self._on_up, "moving the stretch"),
+            (self.down_button, "bk-builder-down", self._on_down, "moving the stretch"),
+            (self.remove_button, "bk-builder-remove", self._on_remove, "removing the stretch"),
         ):
             button.add_class(css)
             button.layout.width = "110px"
-            button.on_click(handler)
+            click(button, handler, self._show_error, action)
 
         # -- what the routine adds up to
         self.total = widgets.HTML()
@@ -171,15 +172,15 @@ class RoutineBuilder(widgets.VBox):
         # -- files
         self.save_button = widgets.Button(description="Save", icon="save")
         self.save_button.add_class("bk-builder-save")
-        self.save_button.on_click(self._on_save)
+        click(self.save_button, self._on_save, self._show_error, "saving the routine")
         self.saved = widgets.Dropdown(description="Saved")
         self.saved.add_class("bk-builder-saved")
         self.load_button = widgets.Button(description="Load", icon="folder-open")
         self.load_button.add_class("bk-builder-load")
-        self.load_button.on_click(self._on_load)
+        click(self.load_button, self._on_load, self._show_error, "loading the routine")
         self.handout_button = widgets.Button(description="Write handout", icon="print")
         self.handout_button.add_class("bk-builder-handout")
-        self.handout_button.on_click(self._on_handout)
+        click(self.handout_button, self._on_handout, self._show_error, "writing the handout")
         self.status = widgets.HTML()
         self.status.add_class("bk-builder-status")
 
@@ -237,6 +238,9 @@ class RoutineBuilder(widgets.VBox):
         return self.items.value
 
     # -- picking --------------------------------------------------------------------
+    def _show_error(self, markup: str) -> None:
+        self.status.value = markup
+
     def _fill_choices(self, change: dict | None = None) -> None:
         shown = filter_stretches(self.catalog, area=self.area.value)
         self.choices.options = [

@@ -36,6 +36,7 @@ from ..timer import (
     describe_phase,
 )
 from ._audio import CUE_SOUND, cue_wav, silence_wav
+from ._callbacks import click, watch
 
 __all__ = ["TimerWidget"]
 
@@ -183,7 +184,7 @@ class TimerWidget(W.VBox):
                 made.style.font_size = "1.6em"
                 made.layout.height = "3em"
                 made.layout.width = "9em"
-            made.on_click(lambda _button: handler())
+            click(made, handler, self._show_error, f"{text.lower()} the timer")
             return made
 
         self.start_button = button("Start", "play", "bk-start", self.start)
@@ -194,7 +195,7 @@ class TimerWidget(W.VBox):
         self.stop_button = button("Stop", "stop", "bk-stop", self.stop)
         self.mute = W.ToggleButton(value=False, description="Sound on", icon="volume-up")
         self.mute.add_class("bk-mute")
-        self.mute.observe(self._on_mute, names="value")
+        watch(self.mute, self._on_mute, self._show_error, "switching the sound")
         # no controls: an <audio> element without them takes no room but still plays
         self.audio = W.Audio(value=silence_wav(), format="wav", autoplay=True, loop=False)
         self.audio.controls = False
@@ -318,6 +319,9 @@ class TimerWidget(W.VBox):
         self._sound_count += 1
         self.audio.value = cue_wav(sound, self._sound_count % 2)
         self.sounds_played.append(sound)
+
+    def _show_error(self, markup: str) -> None:
+        self.status.value = markup
 
     def _on_mute(self, change: dict[str, Any]) -> None:
         muted = bool(change["new"])

@@ -14,6 +14,7 @@ import ipywidgets as W
 import pandas as pd
 
 from ..routine import Routine, format_duration
+from ._callbacks import click, watch
 from .guided_session import GuidedSession
 
 __all__ = ["WorkshopPanel"]
@@ -95,9 +96,9 @@ class WorkshopPanel(W.VBox):
         self.use_button = W.Button(
             description="Start the class", icon="play", button_style="success"
         ).add_class("bk-workshop-use")
-        self.use_button.on_click(lambda _button: self.start_class())
+        click(self.use_button, self.start_class, self._show_error, "starting the class")
         for control in (self.picker, self.hold, self.reps):
-            control.observe(self._update_total, names="value")
+            watch(control, self._update_total, self._show_error, "adding up the time")
         self.setup = W.VBox(
             [
                 W.HTML("<b>Pick the stretches for the class</b> (Ctrl or Shift to pick several)"),
@@ -135,8 +136,11 @@ class WorkshopPanel(W.VBox):
         )  # fmt: skip
         back = W.Button(description="Pick other stretches", icon="undo")
         back.add_class("bk-workshop-again")
-        back.on_click(lambda _button: self._show_setup())
+        click(back, self._show_setup, self._show_error, "going back to the picker")
         self.children = [self.session, back]
+
+    def _show_error(self, markup: str) -> None:
+        self.total.value = markup
 
     def _show_setup(self) -> None:
         if self.session is not None:
