@@ -37,8 +37,11 @@ _EXPORTS: dict[str, str] = {
     "check_routine": "guidance",
     "Finding": "guidance",
     "Profile": "guidance",
-    "RED_FLAG_QUESTIONS": "guidance",
+    "RED_FLAGS": "guidance",
+    "red_flag_table": "guidance",
     "screen_red_flags": "guidance",
+    "pain_change_advice": "guidance",
+    "warning_signs_text": "guidance",
     "write_handout": "handout",
     # session log
     "SessionLog": "log",
@@ -70,7 +73,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .catalog import CatalogError, import_free_exercise_db, load_stretches
     from .charts import ChartError
     from .demo import sample_log
-    from .guidance import RED_FLAG_QUESTIONS, Finding, Profile, check_routine, screen_red_flags
+    from .guidance import (
+        RED_FLAGS,
+        Finding,
+        Profile,
+        check_routine,
+        pain_change_advice,
+        red_flag_table,
+        screen_red_flags,
+        warning_signs_text,
+    )
     from .handout import write_handout
     from .log import LogError, SessionLog
     from .poses import PoseError, draw_stretch, load_poses

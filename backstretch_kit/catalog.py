@@ -22,7 +22,16 @@ from pathlib import Path
 import pandas as pd
 
 from ._data import data_path
-from .vocab import BODY_AREAS, CAUTIONS, EQUIPMENT, LEVELS, MOVEMENTS, POSITIONS, SIDES
+from .vocab import (
+    BODY_AREAS,
+    CAUTIONS,
+    DOSE_STYLES,
+    EQUIPMENT,
+    LEVELS,
+    MOVEMENTS,
+    POSITIONS,
+    SIDES,
+)
 
 __all__ = ["COLUMNS", "CatalogError", "import_free_exercise_db", "load_stretches"]
 
@@ -35,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "position",
     "movement",
     "sides",
+    "dose_style",
     "hold_s",
     "reps",
     "rest_s",
@@ -58,6 +68,7 @@ _CATEGORIES: dict[str, tuple[str, ...]] = {
     "position": POSITIONS,
     "movement": MOVEMENTS,
     "sides": SIDES,
+    "dose_style": DOSE_STYLES,
     "level": LEVELS,
 }
 _LIST_VOCABS: dict[str, tuple[str, ...]] = {
@@ -86,10 +97,12 @@ def load_stretches(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per stretch, indexed by ``stretch_id``. ``body_area``,
-        ``position``, ``movement``, ``sides`` and ``level`` are ordered
-        categoricals; ``secondary_areas``, ``equipment``, ``instructions`` and
-        ``cautions`` hold lists; ``hold_s`` and ``rest_s`` are seconds (float)
-        and ``reps`` whole repetitions (per side for an each-side stretch).
+        ``position``, ``movement``, ``sides``, ``dose_style`` and ``level`` are
+        ordered categoricals; ``secondary_areas``, ``equipment``,
+        ``instructions`` and ``cautions`` hold lists; ``hold_s`` and ``rest_s``
+        are seconds (float) and ``reps`` whole repetitions (per side for an
+        each-side stretch). ``dose_style`` says whether ``hold_s`` x ``reps`` is
+        a static hold or a repeated movement (see ``vocab.DOSE_STYLES``).
 
     Raises
     ------
@@ -346,6 +359,9 @@ def import_free_exercise_db(path: str | PathLike[str]) -> pd.DataFrame:
     are read from the words of the name and instructions; the hold and the
     repetitions come from the instructions where they state them ("hold for
     20 seconds", "10 repetitions"), else the defaults of 30 s and 2 reps.
+    Every imported stretch is a ``"static hold"``: the library describes
+    stretches held still, and a repeated movement is a judgement its text does
+    not let us make.
 
     Parameters
     ----------
@@ -414,6 +430,7 @@ def _row_from_exercise(entry: dict, number: int, file: Path) -> dict[str, str]:
         "position": _first_match(text, _POSITION_WORDS, "standing"),
         "movement": movement,
         "sides": "each side" if any(w in text for w in _EACH_SIDE_WORDS) else "both together",
+        "dose_style": "static hold",
         "hold_s": hold.group(1) if hold else str(DEFAULT_HOLD_S),
         "reps": str(min(int(reps.group(1)), MAX_REPS)) if reps else str(DEFAULT_REPS),
         "rest_s": str(DEFAULT_REST_S),

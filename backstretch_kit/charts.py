@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import _chart_style as style
+from .guidance import NOT_EASING_WEEKS, PAIN_CHANGE_THAT_MATTERS
 from .vocab import BODY_AREAS
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -55,11 +56,11 @@ __all__ = [
 
 #: Points on the 0-10 pain scale: about the smallest change that matters to a
 #: person with low back pain.
-MEANINGFUL_CHANGE = 2.0
+MEANINGFUL_CHANGE = float(PAIN_CHANGE_THAT_MATTERS)
 
 #: Pain lasting longer than this without easing is worth discussing with a
-#: doctor or physiotherapist.
-PAIN_WEEKS = 4
+#: doctor or physiotherapist: the one figure the guidance uses too.
+PAIN_WEEKS = NOT_EASING_WEEKS
 
 #: Below this level (0-10) pain is mild enough that "not eased" raises no marker.
 PAIN_PRESENT = 3.0
@@ -598,10 +599,10 @@ def _pain_baseline(daily_before: pd.Series) -> float:
 def pain_not_eased_since(
     sessions: pd.DataFrame, *, person: str | None = None
 ) -> pd.Timestamp | None:
-    """Return the first day pain had lasted 4 weeks without easing by 2 points, or None.
+    """Return the first day pain had lasted 3 weeks without easing by 2 points, or None.
 
     The rule: take the mean pain before stretching over the first week of
-    scores. From 4 weeks (:data:`PAIN_WEEKS`) after the first score on, look at
+    scores. From 3 weeks (:data:`PAIN_WEEKS`) after the first score on, look at
     the mean of the last 14 days (once 3 or more days in them have scores). If
     it is still at least :data:`PAIN_PRESENT` (3 out of 10) and has not dropped
     by :data:`MEANINGFUL_CHANGE` (2 points) from the first week, that day is
@@ -619,7 +620,7 @@ def pain_not_eased_since(
     -------
     pandas.Timestamp or None
         A naive midnight (the local day), or ``None`` when pain eased, is mild,
-        or has not been logged for 4 weeks yet.
+        or has not been logged for 3 weeks yet.
     """
     sessions = _one_person(sessions, person, "pain_not_eased_since")
     _require(sessions, ("started_at", "pain_before"), "pain_not_eased_since")
@@ -644,7 +645,7 @@ def pain_trend(
     2 points (:data:`MEANINGFUL_CHANGE`) either side of the first week's pain
     before stretching: movement inside it may be day-to-day ups and downs, a
     line leaving it below is a change that matters. Where pain has lasted
-    4 weeks without easing (:func:`pain_not_eased_since`) a marker says to talk
+    3 weeks without easing (:func:`pain_not_eased_since`) a marker says to talk
     to a doctor or physiotherapist.
 
     Parameters

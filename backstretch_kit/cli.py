@@ -176,6 +176,26 @@ def _ask_pain(question: str, out: TextIO, ask: Callable[[str], str]) -> int | No
         out.write("Please type a whole number from 0 to 10, or press Enter to skip.\n")
 
 
+def _ask_red_flags(out: TextIO, ask: Callable[[str], str]) -> dict[str, bool]:
+    """Ask each warning sign of the red-flag screen as y/n; Enter (or Ctrl-D) is no."""
+    from .guidance import RED_FLAGS
+
+    out.write("Before you stretch, a few questions. Answer y or n (Enter means no).\n")
+    answers = {}
+    for flag in RED_FLAGS:
+        while True:
+            try:
+                answer = ask(f"{flag.question} [y/N] ").strip().lower()
+            except EOFError:
+                out.write("\n")
+                answer = ""
+            if answer in ("", "n", "no", "y", "yes"):
+                break
+            out.write("Please type y or n.\n")
+        answers[flag.key] = answer in ("y", "yes")
+    return answers
+
+
 class _Player:
     """Counts a routine down on a text stream and logs its holds."""
 
@@ -284,7 +304,7 @@ def run_play(
     ask: Callable[[str], str] = input,
 ) -> int:
     """Play a routine file in the terminal; see :func:`add_play_command`."""
-    from .guidance import check_routine
+    from .guidance import Profile, check_routine, pain_change_advice, warning_signs_text
     from .log import LogError, SessionLog
     from .routine import Routine, RoutineError
 
@@ -294,13 +314,18 @@ def run_play(
     except (OSError, RoutineError) as error:
         print(f"backstretch play: cannot read {args.routine}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    findings = check_routine(routine)
+    if args.no_questions:
+        out.write("Before you stretch, check these warning signs.\n")
+        out.write(warning_signs_text() + "\n")
+        profile = Profile()
+    else:
+        profile = Profile(red_flags=_ask_red_flags(out, ask))
+    findings = check_routine(routine, profile)
     for finding in findings:
         out.write(f"{_LEVEL_WORD.get(finding.level, finding.level)}: {finding.message}\n")
     if any(f.level == "stop" for f in findings):
-        out.write(
-            "This routine will not start. Please talk to a doctor or physiotherapist first.\n"
-        )
+        # each stop says what to do (emergency care, a doctor soon): nothing to add to it
+        out.write("This routine will not start.\n")
         return EXIT_REFUSED
     try:
         log = SessionLog(args.log)
@@ -350,6 +375,9 @@ def run_play(
     if pain_before is not None and pain_after is not None:
         out.write(f" Pain {pain_before} -> {pain_after}.")
     out.write("\n")
+    advice = pain_change_advice(pain_before, pain_after)
+    if advice is not None:
+        out.write(advice + "\n")
     return EXIT_OK
 
 

@@ -9,16 +9,21 @@ Where the figures come from
 ---------------------------
 - Dose, after the American College of Sports Medicine's flexibility guidance:
   hold each stretch 10 to 30 s (30 to 60 s may help older adults), 2 to 4
-  repetitions, about 60 s of stretching per muscle group per session. Here a
+  repetitions, about 60 s of stretching per muscle group per session. These
+  figures are about *static holds*; a repeated movement (knee to chest 15 s x
+  10, chin tuck 5 s x 8) keeps its own dose and is not judged by them. Here a
   muscle group is the stretch's main ``body_area``, and an each-side stretch
   counts once per side (the left and right are different muscles).
 - Safety, from common physiotherapy advice: sustained or repeated forward
-  bending tends to aggravate flexion-intolerant low back pain; end-range
-  forward bending and twisting are usually avoided with osteoporosis.
-- Red flags: new loss of bladder or bowel control, numbness in the saddle
-  area, weakness in both legs, fever, unexplained weight loss and pain worse at
-  night call for medical care now; back pain lasting more than 3 to 4 weeks is
-  worth talking over with a doctor or physiotherapist.
+  bending tends to aggravate flexion-intolerant low back pain, and bending
+  backward extension-intolerant pain; loaded or end-range forward bending and
+  twisting are avoided with osteoporosis; after a hip replacement, deep hip
+  bending, crossing the midline and turning the hip inward wait until the
+  surgeon clears them; in later pregnancy, long holds lying flat on the back
+  and deep twists are avoided.
+- Red flags, in :data:`RED_FLAGS`, each with its urgency: emergency care now,
+  a doctor within a day or two (and no stretching until then), or, for back
+  pain lasting more than 3 to 4 weeks, a talk with a doctor or physiotherapist.
 
 "Slightly off" gives an ``info`` finding, "far off" a ``caution``; the
 thresholds are the module constants below, so tests and notebooks can show
@@ -28,33 +33,45 @@ them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .routine import format_duration
+from .vocab import BODY_AREAS, CAUTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .routine import Routine
 
 __all__ = [
     "AGE_GROUPS",
+    "ALL_CLEAR",
+    "CAUTION_WORDS",
     "LEVELS",
-    "RED_FLAG_QUESTIONS",
+    "NOT_EASING_WEEKS",
+    "PAIN_CHANGE_THAT_MATTERS",
+    "PROFILE_QUESTIONS",
+    "RED_FLAGS",
+    "URGENCIES",
+    "URGENCY_HEADINGS",
     "Finding",
     "GuidanceError",
     "Profile",
-    "RedFlagQuestion",
+    "RedFlag",
     "check_routine",
     "conflicting_cautions",
+    "pain_change_advice",
+    "red_flag_table",
     "screen_red_flags",
+    "unreachable_cautions",
+    "warning_signs_text",
 ]
 
 #: Finding levels, least to most serious.
 LEVELS: tuple[str, ...] = ("info", "caution", "stop")
 AGE_GROUPS: tuple[str, ...] = ("adult", "older adult")
 
-# Dose figures (seconds and counts). "Far off" is beyond the outer bounds.
+# Dose figures (seconds and counts), for static holds. "Far off" is beyond the outer bounds.
 HOLD_RANGE_S = (10.0, 30.0)
 HOLD_RANGE_OLDER_S = (30.0, 60.0)
 HOLD_FAR_SHORT_S = 5.0  # below this a hold is too brief to stretch anything
@@ -64,7 +81,15 @@ REPS_FAR_MANY = 8
 AREA_TARGET_S = 60.0
 AREA_OK_S = (45.0, 90.0)  # "about 60 s"
 AREA_FAR_S = (15.0, 240.0)  # below / above these: a caution
-SYMPTOM_WEEKS_LIMIT = 3.0
+
+#: Back pain or stiffness lasting longer than this many weeks is worth talking
+#: over with a doctor or physiotherapist (the guidance says 3 to 4 weeks: the
+#: earlier figure, and the same one in the red-flag screen and the pain chart).
+NOT_EASING_WEEKS = 3
+
+#: The smallest change on the 0-10 pain scale that matters to a person with
+#: low back pain.
+PAIN_CHANGE_THAT_MATTERS = 2
 
 
 class GuidanceError(ValueError):
@@ -105,43 +130,202 @@ class Finding:
             raise GuidanceError(f"level must be one of {LEVELS}, got {self.level!r}")
 
 
+# -- the red-flag screen ---------------------------------------------------------------------
+
+#: Urgencies of the red-flag screen, most urgent first, with what each asks of the person.
+URGENCIES: dict[str, str] = {
+    "emergency": "Get emergency care now",
+    "doctor soon": "See a doctor within a day or two, and do not stretch until then",
+    "talk it over": "Talk to a doctor or physiotherapist",
+}
+
+#: The same urgencies as the heading of a list of signs ("... if you have:").
+URGENCY_HEADINGS: dict[str, str] = {
+    "emergency": "Get emergency care now if you have",
+    "doctor soon": "Do not stretch, and see a doctor within a day or two, if you have",
+    "talk it over": "Talk to a doctor or physiotherapist if you have",
+}
+
+_EMERGENCY = (
+    "Stop here and get emergency care now: call your local emergency number (such as "
+    "112, 911 or 999) or go to an emergency department. Do not wait to see if it passes, "
+    "and do not stretch."
+)
+_DOCTOR_SOON = (
+    "Please do not stretch for now, and see a doctor within a day or two: call your "
+    "doctor's practice today to arrange it. If new loss of bladder or bowel control, "
+    "numbness between the legs or weakness in both legs appears, get emergency care now."
+)
+
+
 @dataclass(frozen=True)
-class RedFlagQuestion:
-    """One question of the red-flag screen: answer ``True`` for yes."""
+class RedFlag:
+    """One warning sign of the red-flag screen.
+
+    Attributes
+    ----------
+    key : str
+        Stable id, used in answers (``{key: True}``) and finding codes.
+    question : str
+        The yes/no question shown as a checkbox.
+    label : str
+        The sign in a few words, for lists (handouts, the README).
+    urgency : str
+        One of :data:`URGENCIES`.
+    message : str
+        What to do, shown when the sign is ticked.
+    """
 
     key: str
     question: str
-    level: str = "stop"
+    label: str
+    urgency: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.urgency not in URGENCIES:
+            raise GuidanceError(f"urgency must be one of {tuple(URGENCIES)}, got {self.urgency!r}")
 
 
-#: The red-flag screen, as plain data a notebook can show as checkboxes.
-#: Answer with a dict ``{key: bool}``; a missing key counts as "no".
-RED_FLAG_QUESTIONS: tuple[RedFlagQuestion, ...] = (
-    RedFlagQuestion(
+def _flag(key: str, question: str, label: str, urgency: str) -> RedFlag:
+    action = _EMERGENCY if urgency == "emergency" else _DOCTOR_SOON
+    return RedFlag(key, question, label, urgency, f"You ticked: {label}. {action}")
+
+
+#: The red-flag screen, the one list every part of the workbook shows: the screen
+#: widget, the guided session, the handouts, the notebooks, ``backstretch play`` and
+#: the README (a test keeps them the same). Answer with ``{key: bool}``; a missing
+#: key counts as "no". Emergencies first.
+RED_FLAGS: tuple[RedFlag, ...] = (
+    _flag(
         "bladder_bowel",
-        "Have you recently lost control of your bladder or bowels, or found it hard to pass urine?",
+        "Have you newly lost control of your bladder or bowels, or found it hard to pass urine?",
+        "new loss of bladder or bowel control, or difficulty passing urine",
+        "emergency",
     ),
-    RedFlagQuestion(
+    _flag(
         "saddle_numbness",
-        "Is there numbness or tingling between your legs or around your bottom (the saddle area)?",
+        "Is there numbness between your legs or around your bottom (the saddle area)?",
+        "numbness between the legs or around the bottom",
+        "emergency",
     ),
-    RedFlagQuestion(
-        "leg_weakness",
-        "Do both of your legs feel weak, or has walking become hard because of weakness?",
+    _flag(
+        "both_legs_weak",
+        "Do both of your legs feel weak?",
+        "weakness in both legs",
+        "emergency",
     ),
-    RedFlagQuestion("fever", "Do you have a fever, or feel hot and shivery, with the back pain?"),
-    RedFlagQuestion("weight_loss", "Have you lost weight recently without trying to?"),
-    RedFlagQuestion("night_pain", "Is the pain worse at night, even when you lie still?"),
+    _flag(
+        "weakness_worsening_fast",
+        "Is weakness in a leg or foot getting worse quickly, over hours or a day or two?",
+        "weakness that is getting worse quickly",
+        "emergency",
+    ),
+    _flag(
+        "fever_unwell",
+        "Do you have a fever, or feel generally unwell, with the back pain?",
+        "fever or feeling unwell",
+        "doctor soon",
+    ),
+    _flag(
+        "weight_loss",
+        "Have you lost weight recently without trying to?",
+        "weight loss you cannot explain",
+        "doctor soon",
+    ),
+    _flag(
+        "cancer_history",
+        "Have you ever had cancer?",
+        "a history of cancer",
+        "doctor soon",
+    ),
+    _flag(
+        "fall_or_injury",
+        "Did the pain start after a fall or an injury (even a small one if you have osteoporosis)?",
+        "pain after a fall or an injury",
+        "doctor soon",
+    ),
+    _flag(
+        "night_pain",
+        "Is the pain worse at night, and not eased by lying still?",
+        "pain that is worse at night and not eased by lying still",
+        "doctor soon",
+    ),
+    _flag(
+        "new_pain_over_50",
+        "Is this back pain new, and are you over 50?",
+        "new back pain after the age of 50",
+        "doctor soon",
+    ),
+    _flag(
+        "one_leg_worsening",
+        "Is weakness or numbness in one leg or foot getting worse?",
+        "weakness or numbness in one leg or foot that is getting worse",
+        "doctor soon",
+    ),
 )
 
-_RED_FLAG_SHORT = {
-    "bladder_bowel": "a change in bladder or bowel control",
-    "saddle_numbness": "numbness between the legs or around the bottom",
-    "leg_weakness": "weakness in both legs",
-    "fever": "a fever with back pain",
-    "weight_loss": "weight loss you cannot explain",
-    "night_pain": "pain that is worse at night",
-}
+#: The third urgency's sign: not a checkbox but the number of weeks so far.
+LASTING_PAIN_LABEL = "back pain or stiffness lasting more than 3 to 4 weeks"
+LASTING_PAIN_QUESTION = "How many weeks has your back pain or stiffness lasted so far?"
+
+
+def red_flag_table() -> Any:
+    """The red-flag screen as a DataFrame: one row per sign, most urgent first.
+
+    Columns ``urgency`` (what to do, from :data:`URGENCIES`), ``sign`` (the
+    short label) and ``question``; the last row is the 3-to-4-weeks rule. For
+    notebooks and handouts that show the list.
+
+    Examples
+    --------
+    >>> table = red_flag_table()
+    >>> table.loc[0, "urgency"]
+    'Get emergency care now'
+    """
+    import pandas as pd
+
+    rows = [(URGENCIES[flag.urgency], flag.label, flag.question) for flag in RED_FLAGS]
+    rows.append((URGENCIES["talk it over"], LASTING_PAIN_LABEL, LASTING_PAIN_QUESTION))
+    return pd.DataFrame(rows, columns=["urgency", "sign", "question"])
+
+
+def warning_signs_text() -> str:
+    """The red-flag screen as plain text, grouped by what to do, most urgent first.
+
+    For notebooks, the terminal and anywhere else the list is read rather than
+    ticked.
+    """
+    lines = []
+    for urgency, heading in URGENCY_HEADINGS.items():
+        signs = [flag.label for flag in RED_FLAGS if flag.urgency == urgency]
+        if urgency == "talk it over":
+            signs.append(LASTING_PAIN_LABEL)
+        lines.append(f"{heading}:")
+        lines += [f"  - {sign}" for sign in signs]
+    return "\n".join(lines)
+
+
+#: What the screen says when nothing was ticked: no more than that, since a
+#: checklist cannot say that nothing is wrong.
+ALL_CLEAR = "None of these warning signs was ticked."
+
+
+# -- the person ------------------------------------------------------------------------------
+
+#: The yes/no conditions of a :class:`Profile`, with the words a person would
+#: tick, for widgets and notebooks that ask the whole profile.
+PROFILE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("flexion_intolerant", "Bending forward makes my back pain worse"),
+    ("extension_intolerant", "Bending backward makes my back pain worse"),
+    ("leg_pain", "I have pain, tingling or numbness going down a leg"),
+    ("osteoporosis", "I have osteoporosis or low bone density"),
+    ("pregnancy", "I am pregnant"),
+    ("hip_replacement", "I have had a hip replacement"),
+    ("neck_problem", "I have a neck problem (pain, injury, or dizziness when moving my head)"),
+    ("knee_problem", "Kneeling or bending my knees deeply hurts"),
+    ("recent_surgery", "I have had an operation I am still recovering from"),
+)
 
 
 @dataclass(frozen=True)
@@ -152,22 +336,39 @@ class Profile:
     ----------
     age_group : str
         ``"adult"`` or ``"older adult"`` (65 and over).
-    flexion_intolerant : bool
-        Low back pain made worse by bending forward.
-    osteoporosis, pregnancy, recent_surgery : bool
-        As named; recent surgery means any operation the person is still
-        recovering from.
+    flexion_intolerant, extension_intolerant : bool
+        Low back pain made worse by bending forward, or backward.
+    leg_pain : bool
+        Pain, tingling or numbness going down a leg.
+    osteoporosis, pregnancy, hip_replacement : bool
+        As named.
+    neck_problem, knee_problem : bool
+        A neck that hurts or makes one dizzy when moved; knees that do not
+        tolerate kneeling or deep bending.
+    recent_surgery : bool
+        An operation the person is still recovering from.
+    surgery_areas : tuple of str
+        The body areas (:data:`~backstretch_kit.vocab.BODY_AREAS`) the
+        operation was on, when known: stretches of those areas are left out
+        until the surgeon or physiotherapist clears them. Giving areas implies
+        ``recent_surgery``.
     red_flags : dict
-        Answers to :data:`RED_FLAG_QUESTIONS`, ``{key: bool}``.
+        Answers to :data:`RED_FLAGS`, ``{key: bool}``.
     symptom_weeks : float or None
         How many weeks the back pain or stiffness has lasted, if known.
     """
 
     age_group: str = "adult"
     flexion_intolerant: bool = False
+    extension_intolerant: bool = False
+    leg_pain: bool = False
     osteoporosis: bool = False
     pregnancy: bool = False
+    hip_replacement: bool = False
+    neck_problem: bool = False
+    knee_problem: bool = False
     recent_surgery: bool = False
+    surgery_areas: tuple[str, ...] = ()
     red_flags: Mapping[str, bool] = field(default_factory=dict)
     symptom_weeks: float | None = None
 
@@ -177,17 +378,33 @@ class Profile:
                 f"age_group must be one of {', '.join(map(repr, AGE_GROUPS))}, "
                 f"got {self.age_group!r}"
             )
-        for name in ("flexion_intolerant", "osteoporosis", "pregnancy", "recent_surgery"):
+        for name, _words in PROFILE_QUESTIONS:
             if not isinstance(getattr(self, name), bool):
                 raise GuidanceError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        areas = self.surgery_areas
+        if isinstance(areas, str) or not all(isinstance(a, str) for a in areas):
+            raise GuidanceError(f"surgery_areas must be a tuple of body areas, got {areas!r}")
+        for area in areas:
+            if area not in BODY_AREAS:
+                raise GuidanceError(
+                    f"surgery_areas: unknown body area {area!r}; known: {', '.join(BODY_AREAS)}"
+                )
+        object.__setattr__(self, "surgery_areas", tuple(areas))
+        if areas:
+            object.__setattr__(self, "recent_surgery", True)
         _check_answers(self.red_flags)
         _check_weeks(self.symptom_weeks)
+
+    @property
+    def older_adult(self) -> bool:
+        """True for the ``"older adult"`` age group."""
+        return self.age_group == "older adult"
 
 
 def _check_answers(answers: Mapping[str, Any]) -> None:
     if not isinstance(answers, Mapping):
         raise GuidanceError(f"red-flag answers must be a dict of key -> bool, got {answers!r}")
-    known = {question.key for question in RED_FLAG_QUESTIONS}
+    known = {flag.key for flag in RED_FLAGS}
     for key, value in answers.items():
         if key not in known:
             raise GuidanceError(
@@ -209,83 +426,188 @@ def _check_weeks(weeks: Any) -> None:
 def screen_red_flags(
     answers: Mapping[str, bool], symptom_weeks: float | None = None
 ) -> list[Finding]:
-    """Turn red-flag answers into findings.
+    """Turn red-flag answers into findings, most urgent first.
 
-    Each "yes" gives a ``stop`` finding (code ``red-flag-<key>``) asking the
-    person to stop and seek medical care now. Symptoms lasting more than 3
-    weeks give a ``caution`` (code ``symptoms-weeks``) to talk to a doctor or
-    physiotherapist. No answers and no weeks give an empty list.
+    Each "yes" gives a ``stop`` finding (code ``red-flag-<key>``) carrying
+    that sign's own message from :data:`RED_FLAGS`: emergency care now, or a
+    doctor within a day or two with no stretching until then. Symptoms lasting
+    more than :data:`NOT_EASING_WEEKS` weeks give a ``caution`` (code
+    ``symptoms-weeks``) to talk to a doctor or physiotherapist. No answers and
+    no weeks give an empty list.
 
     Raises
     ------
     GuidanceError
         For an unknown question key, a non-boolean answer, or negative weeks.
+
+    Examples
+    --------
+    >>> [f.code for f in screen_red_flags({"night_pain": True, "bladder_bowel": True})]
+    ['red-flag-bladder_bowel', 'red-flag-night_pain']
     """
     _check_answers(answers)
     _check_weeks(symptom_weeks)
-    findings = []
-    for question in RED_FLAG_QUESTIONS:
-        if answers.get(question.key, False):
-            findings.append(
-                Finding(
-                    question.level,
-                    f"You mentioned {_RED_FLAG_SHORT[question.key]}. Please leave the "
-                    "stretches for now and seek medical care now: call your doctor today, "
-                    "or your local urgent care or emergency number if you cannot reach them. "
-                    "This does not mean something is badly wrong, but it needs checking "
-                    "first.",
-                    code=f"red-flag-{question.key}",
-                )
-            )
-    if symptom_weeks is not None and symptom_weeks > SYMPTOM_WEEKS_LIMIT:
+    findings = [
+        Finding("stop", flag.message, code=f"red-flag-{flag.key}")
+        for flag in RED_FLAGS
+        if answers.get(flag.key, False)
+    ]
+    if symptom_weeks is not None and symptom_weeks > NOT_EASING_WEEKS:
         findings.append(
             Finding(
                 "caution",
                 f"Your back pain or stiffness has lasted about {symptom_weeks:g} weeks. When "
-                "it goes on for more than 3 to 4 weeks, it is worth talking to a doctor or "
-                "physiotherapist, who can check it and tailor your stretches.",
+                "it goes on for more than 3 to 4 weeks, talk to a doctor or physiotherapist, "
+                "who can check it and tailor your stretches.",
                 code="symptoms-weeks",
             )
         )
     return findings
 
 
-# -- safety rules: (profile attribute, caution tags that conflict, level, code, reason) ---------
-_SAFETY_RULES: tuple[tuple[str, frozenset[str], str, str, str], ...] = (
-    (
-        "flexion_intolerant",
+def pain_change_advice(pain_before: float | None, pain_after: float | None) -> str | None:
+    """What to say when the pain after a session is clearly higher than before.
+
+    Returns None unless both scores are known and the pain rose by
+    :data:`PAIN_CHANGE_THAT_MATTERS` points or more (the smallest change that
+    matters to a person with back pain).
+
+    Examples
+    --------
+    >>> pain_change_advice(3, 4) is None
+    True
+    >>> pain_change_advice(3, 6).startswith("Your pain is 3 points higher")
+    True
+    """
+    if pain_before is None or pain_after is None:
+        return None
+    rise = pain_after - pain_before
+    if rise < PAIN_CHANGE_THAT_MATTERS:
+        return None
+    return (
+        f"Your pain is {rise:g} points higher than before you started. Next time, ease "
+        "off: gentler and shorter holds, and leave out any stretch that made it worse. If "
+        "it keeps happening, see a physiotherapist before you go on."
+    )
+
+
+# -- safety rules ----------------------------------------------------------------------------
+
+#: Each caution tag of the catalog in plain words, for handouts and the catalog browser.
+CAUTION_WORDS: dict[str, str] = {
+    "flexion": "Rounds the lower back forward. Leave it out if bending forward makes your "
+    "back pain worse.",
+    "extension": "Arches the back. Leave it out if bending backward makes your pain worse.",
+    "end-range rotation": "Twists the spine toward its limit. Turn only as far as is "
+    "comfortable; with osteoporosis or in pregnancy, leave it out or ask your doctor or "
+    "physiotherapist.",
+    "osteoporosis": "Loads the spine while it is bent. With osteoporosis or low bone "
+    "density, talk to a doctor or physiotherapist first.",
+    "pregnancy": "Lies on the back or front, or twists deeply. In pregnancy, especially "
+    "from the middle months, ask your midwife, doctor or physiotherapist first.",
+    "hip replacement": "Bends the hip deeply, crosses the leg over the middle or turns the "
+    "hip inward. After a hip replacement, wait until your surgeon says it is safe.",
+    "nerve tension": "Stretches the back of the leg with the leg straight, which also "
+    "pulls on the sciatic nerve. With pain or tingling down a leg, choose the lying strap "
+    "hamstring stretch instead, and stop if the leg symptoms grow.",
+    "neck": "Moves the neck: go gently, and stop if you feel dizzy or tingling in an arm.",
+    "knee": "Kneels or bends the knees deeply: pad the knees, and leave it out if they hurt.",
+    "balance": "Needs some balance: keep a chair or a wall within reach.",
+}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A profile condition, the caution tags that conflict with it, and what to say."""
+
+    applies: Callable[[Profile], bool]
+    tags: frozenset[str]
+    level: str
+    code: str
+    reason: str
+
+
+def _field(name: str) -> Callable[[Profile], bool]:
+    return lambda profile: bool(getattr(profile, name))
+
+
+_SAFETY_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        _field("flexion_intolerant"),
         frozenset({"flexion"}),
         "caution",
         "flexion-intolerant",
         "this stretch bends the lower back forward, and sustained or repeated forward "
-        "bending tends to aggravate back pain that is worse when bending. Leave it out, or "
-        "ask your physiotherapist for an alternative.",
+        "bending tends to aggravate back pain that is worse when bending forward. Leave it "
+        "out, or ask your physiotherapist for an alternative.",
     ),
-    (
-        "osteoporosis",
+    _Rule(
+        _field("extension_intolerant"),
+        frozenset({"extension"}),
+        "caution",
+        "extension-intolerant",
+        "this stretch arches the back, and bending backward tends to aggravate back pain "
+        "that is worse when bending backward. Leave it out, or ask your physiotherapist for "
+        "an alternative.",
+    ),
+    _Rule(
+        _field("leg_pain"),
+        frozenset({"nerve tension"}),
+        "caution",
+        "leg-pain",
+        "this stretch pulls on the sciatic nerve with the leg straight, which can flare "
+        "pain or tingling down a leg. The lying strap hamstring stretch is a gentler "
+        "choice; stop if the leg symptoms grow.",
+    ),
+    _Rule(
+        _field("osteoporosis"),
         frozenset({"osteoporosis", "flexion", "end-range rotation"}),
         "caution",
         "osteoporosis",
-        "end-range forward bending and twisting are usually avoided with osteoporosis, as "
-        "they load the bones of the spine. Ask your doctor or physiotherapist whether this "
-        "stretch suits you.",
+        "loaded or end-range forward bending and twisting are usually avoided with "
+        "osteoporosis, as they load the bones of the spine. Ask your doctor or "
+        "physiotherapist whether this stretch suits you.",
     ),
-    (
-        "pregnancy",
+    _Rule(
+        _field("pregnancy"),
         frozenset({"pregnancy", "end-range rotation"}),
         "caution",
         "pregnancy",
-        "in pregnancy, lying flat on the back for long, lying face down and deep twists are "
-        "usually avoided, especially from the middle months on. Check with your midwife, "
-        "doctor or physiotherapist first.",
+        "in pregnancy, long holds lying flat on the back, lying face down and deep twists "
+        "are usually avoided, especially from the middle months on. Check with your "
+        "midwife, doctor or physiotherapist first.",
     ),
-    (
-        "recent_surgery",
-        frozenset({"recent surgery"}),
+    _Rule(
+        _field("hip_replacement"),
+        frozenset({"hip replacement"}),
         "stop",
-        "recent-surgery",
-        "please check with your surgeon or physiotherapist before doing this stretch while "
-        "you recover from surgery.",
+        "hip-replacement",
+        "after a hip replacement, deep hip bending, crossing the leg over the middle and "
+        "turning the hip inward are avoided until your surgeon says they are safe. Leave "
+        "this stretch out until then.",
+    ),
+    _Rule(
+        _field("neck_problem"),
+        frozenset({"neck"}),
+        "caution",
+        "neck-problem",
+        "this stretch moves the neck. With a neck problem, go very gently, and leave it out "
+        "if it makes you dizzy or sends tingling into an arm; ask your physiotherapist.",
+    ),
+    _Rule(
+        _field("knee_problem"),
+        frozenset({"knee"}),
+        "caution",
+        "knee-problem",
+        "this stretch kneels or bends the knees deeply. Pad the knees, or leave it out if "
+        "they hurt.",
+    ),
+    _Rule(
+        _field("older_adult"),
+        frozenset({"balance"}),
+        "info",
+        "balance",
+        "this stretch asks for some balance: keep a chair or a wall within reach.",
     ),
 )
 
@@ -294,7 +616,8 @@ def conflicting_cautions(profile: Profile | None) -> frozenset[str]:
     """The catalog caution tags that conflict with a profile's conditions.
 
     The same rules :func:`check_routine` applies, so a catalog browser that hides
-    these stretches agrees with the routine check.
+    these stretches agrees with the routine check. (Stretches of a recently
+    operated area are left out by :func:`check_routine` by area, not by tag.)
 
     Examples
     --------
@@ -304,21 +627,46 @@ def conflicting_cautions(profile: Profile | None) -> frozenset[str]:
     if profile is None:
         return frozenset()
     tags: set[str] = set()
-    for attribute, conflicts, _level, _code, _reason in _SAFETY_RULES:
-        if getattr(profile, attribute):
-            tags |= conflicts
+    for rule in _SAFETY_RULES:
+        if rule.applies(profile):
+            tags |= rule.tags
     return frozenset(tags)
 
 
-def _stretch_facts(routine: Routine) -> dict[str, tuple[str, str, frozenset[str]]]:
-    """Return stretch_id -> (name, body_area, caution tags) for the routine's stretches."""
+def unreachable_cautions() -> frozenset[str]:
+    """Caution tags of the vocabulary that no profile condition checks (should be none)."""
+    return frozenset(CAUTIONS) - frozenset().union(*(rule.tags for rule in _SAFETY_RULES))
+
+
+@dataclass(frozen=True)
+class _Facts:
+    name: str
+    body_area: str
+    areas: frozenset[str]  # main and secondary
+    cautions: frozenset[str]
+    dose_style: str
+
+
+def _stretch_facts(routine: Routine) -> dict[str, _Facts]:
+    """The catalog facts the checks need, per stretch of the routine."""
     catalog = routine.catalog
     facts = {}
     for item in routine:
         if item.stretch_id not in facts:
             row = catalog.loc[item.stretch_id]
             cautions = row["cautions"] if "cautions" in catalog.columns else []
-            facts[item.stretch_id] = (str(row["name"]), str(row["body_area"]), frozenset(cautions))
+            secondary = row["secondary_areas"] if "secondary_areas" in catalog.columns else []
+            facts[item.stretch_id] = _Facts(
+                name=str(row["name"]),
+                body_area=str(row["body_area"]),
+                areas=frozenset([str(row["body_area"]), *secondary]),
+                cautions=frozenset(cautions),
+                # a catalog made by hand without the column is judged by the stricter,
+                # static-hold figures: they never stay silent about a dose
+                dose_style=str(row["dose_style"])
+                if "dose_style" in catalog.columns
+                else "static hold",
+            )
     return facts
 
 
@@ -439,9 +787,9 @@ def _area_findings(seconds_by_area: dict[str, float]) -> list[Finding]:
         findings.append(
             Finding(
                 level,
-                f"Your {area} stretches add up to about {format_duration(seconds)} of "
-                f"holding in this routine, {words} the {AREA_TARGET_S:g} seconds or so "
-                "usually suggested per area. "
+                f"The {area} stretches you hold still add up to about "
+                f"{format_duration(seconds)} in this routine, {words} the "
+                f"{AREA_TARGET_S:g} seconds or so usually suggested per area. "
                 f"{advice}",
                 code=code,
                 body_area=area,
@@ -456,7 +804,8 @@ def check_routine(routine: Routine, profile: Profile | None = None) -> list[Find
     Parameters
     ----------
     routine : Routine
-        The routine to check; its catalog supplies names, areas and caution tags.
+        The routine to check; its catalog supplies names, areas, caution tags
+        and dose styles.
     profile : Profile, optional
         The person; an adult with nothing to note when not given.
 
@@ -469,42 +818,50 @@ def check_routine(routine: Routine, profile: Profile | None = None) -> list[Find
 
     Notes
     -----
-    Some catalog doses differ from ACSM's figures on purpose (a knee-to-chest
-    stretch is often done as 15 s x 10); findings for them are expected.
+    The hold and repetition ranges, and the per-area total, apply to static
+    holds only: a repeated movement keeps its catalog dose.
     """
-    from .vocab import BODY_AREAS
-
     profile = Profile() if profile is None else profile
-    older = profile.age_group == "older adult"
+    older = profile.older_adult
     findings = screen_red_flags(profile.red_flags, profile.symptom_weeks)
-    if profile.recent_surgery and len(routine):
+    if profile.recent_surgery and not profile.surgery_areas and len(routine):
         findings.append(
             Finding(
                 "caution",
                 "You have had surgery recently. Please check with your surgeon or "
-                "physiotherapist before starting these stretches, and start gently.",
+                "physiotherapist before starting these stretches, and leave out any stretch "
+                "of the operated area until they clear it.",
                 code="recent-surgery-routine",
             )
         )
     facts = _stretch_facts(routine)
+    operated = frozenset(profile.surgery_areas)
     area_seconds: dict[str, float] = {}
     for index, item in enumerate(routine):
-        name, area, cautions = facts[item.stretch_id]
-        for attribute, tags, level, code, reason in _SAFETY_RULES:
-            if getattr(profile, attribute) and cautions & tags:
-                findings.append(Finding(level, f"{name}: {reason}", index, item.stretch_id, code))
-        if older and "balance" in cautions:
+        fact = facts[item.stretch_id]
+        name, sid = fact.name, item.stretch_id
+        if fact.areas & operated:
             findings.append(
                 Finding(
-                    "info",
-                    f"{name} asks for some balance: keep a chair or a wall within reach.",
+                    "stop",
+                    f"{name}: this stretch works the area of your recent operation "
+                    f"({', '.join(a for a in BODY_AREAS if a in fact.areas & operated)}). "
+                    "Leave it out until your surgeon or physiotherapist says it is fine.",
                     index,
-                    item.stretch_id,
-                    "balance",
+                    sid,
+                    "recent-surgery",
                 )
             )
-        findings += _hold_findings(index, item.stretch_id, name, item.hold_s, older)
-        findings += _reps_findings(index, item.stretch_id, name, item.reps)
+        for rule in _SAFETY_RULES:
+            if rule.applies(profile) and fact.cautions & rule.tags:
+                findings.append(
+                    Finding(rule.level, f"{name}: {rule.reason}", index, sid, rule.code)
+                )
+        if fact.dose_style != "static hold":
+            continue  # a repeated movement keeps its own dose
+        findings += _hold_findings(index, sid, name, item.hold_s, older)
+        findings += _reps_findings(index, sid, name, item.reps)
+        area = fact.body_area
         area_seconds[area] = area_seconds.get(area, 0.0) + item.hold_s * item.reps
     ordered = {area: area_seconds[area] for area in BODY_AREAS if area in area_seconds}
     findings += _area_findings(ordered)

@@ -29,7 +29,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .guidance import Finding, Profile, check_routine
+from .guidance import (
+    CAUTION_WORDS,
+    LASTING_PAIN_LABEL,
+    RED_FLAGS,
+    URGENCIES,
+    Finding,
+    Profile,
+    check_routine,
+)
 from .routine import Routine, RoutineError, RoutineItem, format_duration
 from .vocab import AREA_COLOURS
 
@@ -42,23 +50,31 @@ SUFFIXES: tuple[str, ...] = (".html", ".pdf")
 
 Drawer = Callable[[str], "Figure"]
 
+
+def _signs(urgency: str) -> str:
+    return "; ".join(flag.label for flag in RED_FLAGS if flag.urgency == urgency)
+
+
+#: The safety box of every handout; its warning signs come from the one red-flag table.
 SAFETY_NOTE: tuple[str, ...] = (
     "Move slowly into each stretch until you feel a gentle pull, not pain. Breathe "
     "normally and do not bounce.",
     "If pain increases sharply, spreads down a leg, or you feel tingling or numbness, stop "
     "the stretch and rest.",
-    "Seek medical care now if you notice new loss of bladder or bowel control, numbness "
-    "between your legs or around your bottom, weakness in both legs, a fever, or weight "
-    "loss you cannot explain.",
-    "If your back pain or stiffness lasts more than 3 to 4 weeks, talk to a doctor or "
-    "physiotherapist.",
+    f"{URGENCIES['emergency']} (call your emergency number or go to an emergency "
+    f"department) if you notice: {_signs('emergency')}.",
+    f"Stop stretching and see a doctor within a day or two if you notice: {_signs('doctor soon')}.",
+    f"{URGENCIES['talk it over']} about {LASTING_PAIN_LABEL}.",
 )
 
 _LEVEL_TITLES = {
-    "stop": "Please check first",
+    "stop": "Stop",
     "caution": "Take care",
     "info": "Good to know",
 }
+#: Over a stretch: a stop about one stretch means leaving that stretch out.
+_LEFT_OUT = "Leave this stretch out"
+_STOP_HEADING = "Stop: do not do these stretches now"
 
 
 # -- shared text --------------------------------------------------------------------------
@@ -233,8 +249,23 @@ class _Content:
         self.names = [str(catalog.at[item.stretch_id, "name"]) for item in routine]
         self.areas = [str(catalog.at[item.stretch_id, "body_area"]) for item in routine]
 
+    def stops(self) -> list[Finding]:
+        """Stops about the person, not one stretch (red flags): the handout shows no stretch."""
+        return [f for f in self.findings if f.level == "stop" and f.item is None]
+
     def general_findings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.item is None]
+        return [f for f in self.findings if f.item is None and f.level != "stop"]
+
+    def left_out(self, index: int) -> list[Finding]:
+        return [f for f in self.findings if f.item == index and f.level == "stop"]
+
+    def cautions(self, index: int) -> list[str]:
+        """The stretch's cautions in plain words, printed whatever the profile."""
+        catalog = self.routine.catalog
+        if "cautions" not in catalog.columns:
+            return []
+        tags = catalog.at[self.routine[index].stretch_id, "cautions"]
+        return [CAUTION_WORDS[tag] for tag in tags if tag in CAUTION_WORDS]
 
     def item_findings(self, index: int) -> list[Finding]:
         return [finding for finding in self.findings if finding.item == index]
@@ -268,6 +299,13 @@ h3 { font-size: 1.05rem; margin: 0 0 .25rem; }
 .finding.caution { border-color: #d4a72c; background: #fffbea; }
 .finding.info { border-color: #8c959f; background: #f6f8fa; }
 .level { font-weight: bold; }
+.stop-banner { border: 3px solid #b00020; background: #fdecee; border-radius: 6px;
+               padding: .6rem 1rem; margin: 1rem 0; }
+.stop-banner h2 { color: #b00020; margin-top: .2rem; }
+.stop-banner p { font-weight: bold; }
+.cautions { margin: 0 0 .3rem; padding-left: 1.2rem; }
+.cautions-title { margin: .4rem 0 0; font-weight: bold; }
+.left-out { color: #555; }
 ol.stretches { list-style: none; padding: 0; margin: 0; }
 .stretch { border-left: 6px solid var(--area); padding: .4rem 0 .4rem .8rem; margin: 1rem 0;
            break-inside: avoid; page-break-inside: avoid; }
@@ -292,7 +330,8 @@ def _e(text: object) -> str:
 
 
 def _html_finding(finding: Finding) -> str:
-    title = _LEVEL_TITLES[finding.level]
+    title = _LEFT_OUT if finding.level == "stop" and finding.item is not None else None
+    title = title or _LEVEL_TITLES[finding.level]
     return (
         f'<p class="finding {_e(finding.level)}" data-code="{_e(finding.code)}">'
         f'<span class="level">{_e(title)}:</span> {_e(finding.message)}</p>'
@@ -323,8 +362,14 @@ def _html(content: _Content) -> str:
         f'<p class="meta">{" · ".join(_e(part) for part in content.meta())}</p>',
         "</header>",
     ]
+    stops = content.stops()
+    if stops:
+        # the person ticked a warning sign: that advice, and no stretches to try anyway
+        parts.append(f'<section class="stop-banner" role="alert"><h2>{_e(_STOP_HEADING)}</h2>')
+        parts += [f'<p data-code="{_e(f.code)}">{_e(f.message)}</p>' for f in stops]
+        parts.append("</section>")
     notes = [text for text in (routine.notes, content.notes) if text]
-    if notes:
+    if notes and not stops:
         parts.append('<section class="notes">')
         parts += [f"<p>{_e(text)}</p>" for text in notes]
         parts.append("</section>")
@@ -336,11 +381,12 @@ def _html(content: _Content) -> str:
         parts.append('<section class="findings"><h2>Before you start</h2>')
         parts += [_html_finding(finding) for finding in general]
         parts.append("</section>")
-    parts.append("<h2>The stretches</h2>")
-    parts.append('<ol class="stretches">')
-    for index, item in enumerate(routine):
-        parts.append(_html_item(content, index, item))
-    parts.append("</ol>")
+    if not stops:
+        parts.append("<h2>The stretches</h2>")
+        parts.append('<ol class="stretches">')
+        for index, item in enumerate(routine):
+            parts.append(_html_item(content, index, item))
+        parts.append("</ol>")
     parts.append(
         f"<footer>Total time: about {_e(content.total)}. Prepared on "
         f"{_e(_long_date(content.date))} with backstretch-kit. This handout does not replace "
@@ -354,6 +400,12 @@ def _html_item(content: _Content, index: int, item: RoutineItem) -> str:
     area = content.areas[index]
     colour = AREA_COLOURS.get(area, "#999999")
     parts = [f'<li class="stretch" id="stretch-{index + 1}" style="--area: {_e(colour)}">']
+    left_out = content.left_out(index)
+    if left_out:  # not how to do it: why it is left out
+        parts.append(f'<h3 class="left-out">{index + 1}. {_e(content.names[index])}</h3>')
+        parts += [_html_finding(finding) for finding in left_out]
+        parts.append("</li>")
+        return "\n".join(parts)
     # Picture hook: the pictogram from backstretch_kit.poses, inline, when there is one.
     svg = _picture(content.drawer, item.stretch_id, "svg")
     if svg is not None:
@@ -371,6 +423,11 @@ def _html_item(content: _Content, index: int, item: RoutineItem) -> str:
         parts.append("</ol>")
     if item.note:
         parts.append(f'<p class="note">{_e(item.note)}</p>')
+    cautions = content.cautions(index)
+    if cautions:
+        parts.append('<p class="cautions-title">Cautions:</p><ul class="cautions">')
+        parts += [f"<li>{_e(words)}</li>" for words in cautions]
+        parts.append("</ul>")
     parts += [_html_finding(finding) for finding in content.item_findings(index)]
     parts.append("</li>")
     return "\n".join(parts)
@@ -409,8 +466,20 @@ def _pdf(content: _Content, paper: str) -> bytes:
     para(" · ".join(content.meta()), 10)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
+    stops = content.stops()
+    if stops:
+        pdf.set_draw_color(176, 0, 32)
+        pdf.set_line_width(0.8)
+        top = pdf.get_y()
+        pdf.set_text_color(176, 0, 32)
+        para(_STOP_HEADING, 14, "B", 7.5)
+        pdf.set_text_color(0, 0, 0)
+        for finding in stops:
+            para(finding.message, 11, "B", 5.8)
+        pdf.rect(pdf.l_margin - 2, top - 2, pdf.epw + 4, pdf.get_y() - top + 4)
+        pdf.ln(5)
     for text in (routine.notes, content.notes):
-        if text:
+        if text and not stops:
             para(text)
             pdf.ln(1)
     para("Stretch safely", 12.5, "B", 7)
@@ -422,10 +491,11 @@ def _pdf(content: _Content, paper: str) -> bytes:
         para("Before you start", 12.5, "B", 7)
         for finding in general:
             para(f"{_LEVEL_TITLES[finding.level]}: {finding.message}", 10)
-    pdf.ln(2)
-    para("The stretches", 12.5, "B", 7)
-    for index, item in enumerate(routine):
-        _pdf_item(pdf, content, index, item)
+    if not stops:
+        pdf.ln(2)
+        para("The stretches", 12.5, "B", 7)
+        for index, item in enumerate(routine):
+            _pdf_item(pdf, content, index, item)
     pdf.ln(2)
     para(f"Total time: about {content.total}.", 11, "B")
     pdf.set_text_color(85, 85, 85)
@@ -446,6 +516,21 @@ def _hanging(pdf: Any, label: str, text: str, width: float, size: float = 10) ->
 
 
 def _pdf_item(pdf: Any, content: _Content, index: int, item: RoutineItem) -> None:
+    left_out = content.left_out(index)
+    if left_out:
+        pdf.ln(2)
+        pdf.set_font(_FONT, "B", 12)
+        pdf.set_text_color(85, 85, 85)
+        pdf.multi_cell(
+            pdf.epw, 6.5, f"{index + 1}. {content.names[index]}", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.set_text_color(0, 0, 0)
+        for finding in left_out:
+            pdf.set_font(_FONT, "", 10)
+            pdf.multi_cell(
+                pdf.epw, 5.2, f"{_LEFT_OUT}: {finding.message}", new_x="LMARGIN", new_y="NEXT"
+            )
+        return
     picture = _picture(content.drawer, item.stretch_id, "png")
     picture_w = 42.0 if picture is not None else 0.0
     picture_h = picture_w * 0.75
@@ -472,6 +557,8 @@ def _pdf_item(pdf: Any, content: _Content, index: int, item: RoutineItem) -> Non
         _hanging(pdf, f"{number}.", step, text_w)
     if item.note:
         para(item.note, 10, "I")
+    for words in content.cautions(index):
+        _hanging(pdf, "!", words, text_w, size=9.5)
     for finding in content.item_findings(index):
         para(f"{_LEVEL_TITLES[finding.level]}: {finding.message}", 9.5)
     if pdf.page_no() == page:

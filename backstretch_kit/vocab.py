@@ -11,6 +11,7 @@ __all__ = [
     "AREA_COLOURS",
     "BODY_AREAS",
     "CAUTIONS",
+    "DOSE_STYLES",
     "EQUIPMENT",
     "LEVELS",
     "MOVEMENTS",
@@ -37,18 +38,30 @@ MOVEMENTS: tuple[str, ...] = ("flexion", "extension", "rotation", "side bend", "
 
 SIDES: tuple[str, ...] = ("both together", "each side")
 
+#: How a stretch is dosed. A static hold is held still for its time, and the ACSM
+#: flexibility figures (10-30 s, 2-4 times, about 60 s per area) are about holds like it.
+#: A repeated movement (knee to chest 15 s x 10, chin tuck 5 s x 8) is a short position
+#: done many times; it keeps its own dose and those figures do not apply to it.
+DOSE_STYLES: tuple[str, ...] = ("static hold", "repeated movement")
+
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
 
 EQUIPMENT: tuple[str, ...] = ("mat", "chair", "wall", "doorway", "strap", "foam roller", "step")
 
 #: Caution tags. "flexion" marks every stretch that rounds the lower back.
+#: "hip replacement" marks deep hip flexion, crossing the midline or turning the hip
+#: inward, all avoided after a hip replacement until the surgeon clears them.
+#: "nerve tension" marks a long-sitting fold or straight-leg position that stretches
+#: the sciatic nerve, which people with pain down a leg may not tolerate.
+#: Recent surgery is not a tag: it depends on where the operation was, so it is a rule.
 CAUTIONS: tuple[str, ...] = (
     "flexion",
     "extension",
     "end-range rotation",
     "osteoporosis",
     "pregnancy",
-    "recent surgery",
+    "hip replacement",
+    "nerve tension",
     "neck",
     "knee",
     "balance",

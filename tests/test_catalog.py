@@ -11,7 +11,7 @@ import pytest
 
 import backstretch_kit as bk
 from backstretch_kit.catalog import COLUMNS, CatalogError, import_free_exercise_db, load_stretches
-from backstretch_kit.vocab import BODY_AREAS, CAUTIONS, POSITIONS
+from backstretch_kit.vocab import BODY_AREAS, CAUTIONS, DOSE_STYLES, POSITIONS
 
 PEER_DB = Path(__file__).resolve().parents[2] / "shared/peer-data/free-exercise-db/exercises.json"
 
@@ -42,10 +42,11 @@ def test_catalog_loads_with_tidy_dtypes(stretches):
     assert stretches.index.name == "stretch_id"
     assert stretches.index.is_unique
     assert list(stretches.columns) == list(COLUMNS[1:])
-    for column in ("body_area", "position", "movement", "sides", "level"):
+    for column in ("body_area", "position", "movement", "sides", "dose_style", "level"):
         assert isinstance(stretches[column].dtype, pd.CategoricalDtype), column
         assert stretches[column].cat.ordered
     assert list(stretches["body_area"].cat.categories) == list(BODY_AREAS)
+    assert list(stretches["dose_style"].cat.categories) == list(DOSE_STYLES)
     assert stretches["hold_s"].dtype == "float64"
     assert stretches["reps"].dtype == "int64"
     for column in ("secondary_areas", "equipment", "instructions", "cautions"):
@@ -72,6 +73,111 @@ def test_required_stretches_have_their_doses(stretches):
     assert {feet.body_area, *feet.secondary_areas} >= {"mid back", "lower back"}
     head = stretches.loc["seated-upper-back-head-stretch"]
     assert head.position == "seated" and 10 <= head.hold_s <= 20
+    chin = stretches.loc["chin-tuck"]
+    assert (chin.hold_s, chin.reps) == (5.0, 8)
+
+
+#: The stretches done as short holds repeated many times; the ACSM static-hold figures
+#: do not apply to them, and every other stretch is a static hold.
+REPEATED_MOVEMENTS = {
+    "knee-to-chest",
+    "neck-to-opposite-knee",
+    "chin-tuck",
+    "prone-press-up",
+    "pelvic-tilt",
+    "cat-stretch",
+    "cow-stretch",
+    "standing-back-extension",
+}
+
+
+def test_dose_style_marks_exactly_the_repeated_movements(stretches):
+    """The repeated movements are exactly the agreed list; all the others are static holds."""
+    style = stretches["dose_style"]
+    assert set(style.index[style.eq("repeated movement")]) == REPEATED_MOVEMENTS
+    assert style.drop(sorted(REPEATED_MOVEMENTS)).eq("static hold").all()
+    assert style.notna().all()
+
+
+def test_every_caution_tag_is_used(stretches):
+    """Each tag of the caution vocabulary marks at least one stretch, so none is dead."""
+    used = set(stretches["cautions"].explode().dropna())
+    assert set(CAUTIONS) - used == set()
+
+
+def test_cautions_for_the_body_and_conditions(stretches):
+    """The tags that follow from the position: lying on the back, deep hip flexion, nerves."""
+    tagged = {
+        tag: {sid for sid, tags in stretches["cautions"].items() if tag in tags} for tag in CAUTIONS
+    }
+    on_back = {
+        "foam-roller-chest-opener",
+        "single-knee-to-chest",
+        "knee-to-chest",
+        "pelvic-tilt",
+        "figure-four-stretch",
+        "knee-across-body-glute-stretch",
+        "lying-hamstring-strap",
+        "doorway-hamstring",
+        "foam-roller-thoracic-extension",
+        "knees-to-shoulders-feet-lifted",
+        "lying-spinal-twist",
+        "edge-of-bed-hip-flexor",
+    }
+    assert on_back <= tagged["pregnancy"]
+    assert {
+        "pigeon-pose",
+        "figure-four-stretch",
+        "seated-figure-four",
+        "knee-across-body-glute-stretch",
+        "knee-to-chest",
+        "single-knee-to-chest",
+        "childs-pose",
+        "edge-of-bed-hip-flexor",
+    } <= tagged["hip replacement"]
+    assert "seated-forward-bend" in tagged["nerve tension"]
+    # the gentler choice for leg pain must not carry the tag it is the alternative to
+    assert "lying-hamstring-strap" not in tagged["nerve tension"]
+    for twist in ("thread-the-needle", "open-book", "seated-spinal-twist", "lying-spinal-twist"):
+        assert {twist} <= tagged["end-range rotation"] & tagged["osteoporosis"], twist
+    assert {"flexion", "balance"} <= set(stretches.at["edge-of-bed-hip-flexor", "cautions"])
+
+
+#: Stretches that bring the head below the heart, so standing or sitting up can make
+#: someone light-headed.
+HEAD_DOWN = (
+    "childs-pose",
+    "extended-puppy-pose",
+    "kneeling-lat-stretch-on-chair",
+    "cat-stretch",
+    "thread-the-needle",
+    "seated-chair-forward-bend",
+    "seated-forward-bend",
+    "knees-to-shoulders-feet-lifted",
+)
+
+
+@pytest.mark.parametrize("stretch_id", HEAD_DOWN)
+def test_head_down_stretches_end_with_the_dizziness_cue(stretches, stretch_id):
+    """A stretch with the head below the heart says to come up slowly in its last step."""
+    last = stretches.at[stretch_id, "instructions"][-1].lower()
+    assert "come up slowly if you feel dizzy" in last
+
+
+def test_wording_stays_gentle_and_makes_no_treatment_claims(stretches):
+    """No stretch claims to treat sciatica, and no step urges going further."""
+    for sid, row in stretches.iterrows():
+        text = " ".join([row["name"], *row["instructions"], row["source"]]).lower()
+        assert "sciatic" not in text, sid
+        for pushy in ("a little further", "curl up", "as far as you can"):
+            assert pushy not in text, (sid, pushy)
+    bend = stretches.at["seated-forward-bend", "instructions"]
+    assert any("strap" in step for step in bend)  # the gentler choice when a leg hurts
+    assert stretches.at["doorway-chest-stretch", "secondary_areas"] == []
+    twist = " ".join(stretches.at["seated-spinal-twist", "instructions"])
+    assert "only as far as is comfortable" in twist
+    edge = " ".join(stretches.at["edge-of-bed-hip-flexor", "instructions"])
+    assert "roll back slowly" in edge and "roll onto your side" in edge
 
 
 def test_every_stretch_that_rounds_the_lower_back_carries_the_flexion_caution(stretches):
@@ -129,8 +235,11 @@ def _bad(tmp_path: Path, row_number: int, **changes: str) -> CatalogError:
         ("position", "upside down", "is not one of"),
         ("movement", "wiggle", "is not one of"),
         ("sides", "left", "is not one of"),
+        ("dose_style", "stretch", "is not one of"),
+        ("dose_style", "", "is not one of"),
         ("secondary_areas", "neck;toes", "is not one of"),
         ("cautions", "flexion;dizziness", "is not one of"),
+        ("cautions", "recent surgery", "is not one of"),
         ("hold_s", "thirty", "is not a number"),
         ("hold_s", "0", "must be more than zero"),
         ("hold_s", "-10", "must be more than zero"),
@@ -210,7 +319,7 @@ def test_missing_file_and_ragged_row(tmp_path):
         load_stretches(tmp_path / "nope.csv")
     path = _write(tmp_path / "ragged.csv", _rows()[:2])
     path.write_text(path.read_text() + "x,y,z," + ",".join(["extra"] * 20) + "\n")
-    with pytest.raises(CatalogError, match="row 4: 23 cells but the header has 15"):
+    with pytest.raises(CatalogError, match="row 4: 23 cells but the header has 16"):
         load_stretches(path)
 
 
@@ -274,6 +383,7 @@ def test_import_fixture_maps_fields(tmp_path, stretches):
     )
     assert (hug.hold_s, hug.reps, hug.sides) == (25.0, 3, "both together")
     assert hug.movement == "flexion" and hug.cautions == ["flexion"]
+    assert hug.dose_style == "static hold"
     calf = imported.loc["fedb-standing-calf-lean"]
     assert (calf.hold_s, calf.reps, calf.sides, calf.level) == (30.0, 2, "each side", "advanced")
     assert calf.equipment == ["foam roller"] and calf.position == "standing"
@@ -308,6 +418,7 @@ def test_import_real_free_exercise_db(stretches):
     assert imported.dtypes.equals(stretches.dtypes)
     assert set(imported["body_area"]) <= set(BODY_AREAS)
     assert set(imported["position"]) <= set(POSITIONS)
+    assert imported["dose_style"].eq("static hold").all()
     assert imported["body_area"].nunique() >= 6
     # "Hold for 20-30 seconds": a stated range starts at its lower end
     stated = imported.loc["fedb-chin-to-chest-stretch"]

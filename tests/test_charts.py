@@ -14,8 +14,9 @@ from matplotlib.figure import Figure
 
 from backstretch_kit import charts, demo
 from backstretch_kit.catalog import load_stretches
+from backstretch_kit.guidance import NOT_EASING_WEEKS
 from backstretch_kit.log import SessionLog
-from backstretch_kit.routine import Routine, load_routine
+from backstretch_kit.routine import Routine, format_duration, load_routine
 from backstretch_kit.vocab import AREA_COLOURS, BODY_AREAS
 
 START = "2025-01-06"  # a Monday
@@ -135,7 +136,7 @@ def test_routine_bars_equal_time_by_area_in_minutes(catalog):
     np.testing.assert_allclose([p.get_width() for p in other], table["other_s"] / 60)
     np.testing.assert_allclose([p.get_x() for p in other], table["hold_s"] / 60)
     assert [t.get_text() for t in ax.get_yticklabels()] == [a.capitalize() for a in BODY_AREAS]
-    assert "9 min 40 s" in ax.get_title(loc="left")
+    assert format_duration(routine.total_seconds()) in ax.get_title(loc="left")
     assert routine.name in ax.get_title(loc="left")
 
 
@@ -349,14 +350,15 @@ def has_advice(fig: Figure) -> bool:
     return "talk to a doctor or physiotherapist" in all_text(fig)
 
 
-def test_pain_marker_after_four_weeks_without_easing():
-    """Pain flat at 6 for 5 weeks is flagged on day 29, and the chart shows the advice."""
+def test_pain_marker_after_three_weeks_without_easing():
+    """Pain flat at 6 for 5 weeks is flagged on day 22, and the chart shows the advice."""
     sessions = pain_log([6.0] * 35)
-    assert charts.pain_not_eased_since(sessions) == pd.Timestamp("2026-01-29")
+    assert charts.PAIN_WEEKS == NOT_EASING_WEEKS == 3  # one figure with the red-flag screen
+    assert charts.pain_not_eased_since(sessions) == pd.Timestamp("2026-01-22")
     assert has_advice(render(charts.pain_trend(sessions)))
 
 
-def test_no_pain_marker_before_four_weeks():
+def test_no_pain_marker_before_three_weeks():
     """Three weeks of unchanged pain is not yet flagged."""
     sessions = pain_log([6.0] * 21)
     assert charts.pain_not_eased_since(sessions) is None
@@ -364,8 +366,8 @@ def test_no_pain_marker_before_four_weeks():
 
 
 def test_no_pain_marker_when_pain_eased_by_two_points():
-    """Pain falling from 6 to 3 within three weeks is a meaningful change: no marker."""
-    sessions = pain_log([6.0] * 7 + list(np.linspace(6, 3, 14).round()) + [3.0] * 21)
+    """Pain falling from 6 to 3 within two weeks is a meaningful change: no marker."""
+    sessions = pain_log([6.0] * 7 + list(np.linspace(6, 3, 7).round()) + [3.0] * 28)
     assert charts.pain_not_eased_since(sessions) is None
     assert not has_advice(charts.pain_trend(sessions))
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from backstretch_kit.cli import COMMANDS, build_parser, main
+from backstretch_kit.guidance import RED_FLAGS, warning_signs_text
 from backstretch_kit.log import SessionLog
 from backstretch_kit.routine import Routine
 
@@ -75,13 +76,51 @@ def test_play_asks_pain_before_and_after(tiny_routine, tmp_path):
     """Without --no-questions the answers on stdin become pain before, after and notes."""
     log_path = tmp_path / "log.sqlite"
     process = backstretch("play", str(tiny_routine), "--log", str(log_path), "--scale", "0.05")
-    out, err = process.communicate("eleven\n6\n4\nknee felt fine\n", timeout=60)
+    no_flags = "n\n" * len(RED_FLAGS)
+    out, err = process.communicate(no_flags + "eleven\n6\n4\nknee felt fine\n", timeout=60)
     assert process.returncode == 0, err
     assert "whole number from 0 to 10" in out  # "eleven" was asked again
     assert "Pain 6 -> 4" in out
     session = SessionLog(log_path).sessions().iloc[0]
     assert session["pain_before"] == 6 and session["pain_after"] == 4
     assert session["notes"] == "knee felt fine"
+
+
+def test_play_asks_every_warning_sign_and_refuses_on_an_emergency(tiny_routine, tmp_path):
+    """A 'y' to a cauda equina sign: its emergency message, exit 1, and nothing logged."""
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch("play", str(tiny_routine), "--log", str(log_path), "--scale", "0.05")
+    answers = "maybe\ny\n" + "n\n" * (len(RED_FLAGS) - 1)  # 'maybe' is asked again
+    out, err = process.communicate(answers, timeout=60)
+    assert process.returncode == 1, err
+    for flag in RED_FLAGS:
+        assert flag.question in out
+    assert "Please type y or n." in out
+    assert RED_FLAGS[0].message in out and "emergency care now" in out
+    assert "This routine will not start." in out
+    assert not log_path.exists() or SessionLog(log_path).sessions().empty
+
+
+def test_play_without_questions_still_shows_the_warning_signs(tiny_routine, tmp_path):
+    """--no-questions lists every warning sign with what to do, then plays."""
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch(
+        "play", str(tiny_routine), "--log", str(log_path), "--scale", "0.05", "--no-questions"
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    for flag in RED_FLAGS:
+        assert flag.label in out
+    assert warning_signs_text() in out and "3 to 4 weeks" in out
+
+
+def test_play_says_to_ease_off_when_pain_rose_by_two_points(tiny_routine, tmp_path):
+    """Pain 3 before and 6 after: the advice to ease off and see a physiotherapist."""
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch("play", str(tiny_routine), "--log", str(log_path), "--scale", "0.05")
+    out, err = process.communicate("\n" * len(RED_FLAGS) + "3\n6\n\n", timeout=60)
+    assert process.returncode == 0, err
+    assert "3 points higher" in out and "ease off" in out and "see a physiotherapist" in out
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_finished_holds(tmp_path):

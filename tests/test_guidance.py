@@ -8,13 +8,22 @@ import pandas as pd
 import pytest
 
 from backstretch_kit import vocab
+from backstretch_kit.catalog import load_stretches
 from backstretch_kit.guidance import (
-    RED_FLAG_QUESTIONS,
+    ALL_CLEAR,
+    CAUTION_WORDS,
+    PROFILE_QUESTIONS,
+    RED_FLAGS,
+    URGENCIES,
     Finding,
     GuidanceError,
     Profile,
     check_routine,
+    conflicting_cautions,
+    pain_change_advice,
+    red_flag_table,
     screen_red_flags,
+    unreachable_cautions,
 )
 from backstretch_kit.routine import Routine, RoutineItem, load_routine
 
@@ -27,8 +36,13 @@ def tagged_catalog() -> pd.DataFrame:
         ("twist", "Deep twist", "mid back", ["end-range rotation"]),
         ("bones", "Bone-loading stretch", "upper back", ["osteoporosis"]),
         ("on-back", "Long lie on the back", "hips and glutes", ["pregnancy"]),
-        ("post-op", "Post-op stretch", "hip flexors", ["recent surgery"]),
         ("wobbly", "Standing balance stretch", "neck", ["balance"]),
+        ("arch", "Back arch", "lower back", ["extension"]),
+        ("long-sit", "Long-sitting fold", "hamstrings", ["nerve tension"]),
+        ("deep-hip", "Deep hip bend", "hips and glutes", ["hip replacement"]),
+        ("head-turn", "Neck turn", "neck", ["neck"]),
+        ("kneel", "Kneeling stretch", "hip flexors", ["knee"]),
+        ("repeat", "Repeated movement", "lower back", []),
     ]
     frame = pd.DataFrame(rows, columns=["stretch_id", "name", "body_area", "cautions"])
     frame = frame.set_index("stretch_id")
@@ -40,6 +54,9 @@ def tagged_catalog() -> pd.DataFrame:
     frame["reps"] = 3
     frame["rest_s"] = 10.0
     frame["instructions"] = [["Get comfortable.", "Hold gently."] for _ in rows]
+    frame["secondary_areas"] = [["mid back"] if sid == "twist" else [] for sid, *_ in rows]
+    styles = ["repeated movement" if sid == "repeat" else "static hold" for sid, *_ in rows]
+    frame["dose_style"] = pd.Categorical(styles, categories=vocab.DOSE_STYLES, ordered=True)
     return frame
 
 
@@ -136,18 +153,48 @@ def test_area_counts_each_side_once() -> None:
     assert [f for f in findings if f.code.startswith("area")] == []
 
 
-def test_catalog_knee_to_chest_dose_is_flagged() -> None:
-    """The catalog's knee-to-chest (15 s x 10) differs from ACSM on purpose and is said."""
-    routine = Routine.from_stretches(["knee-to-chest"])
-    found = codes(check_routine(routine))
-    assert found.get("reps-many") == "caution"
+def test_a_repeated_movement_keeps_its_own_dose() -> None:
+    """5 s x 10 of a repeated movement raises no hold, reps or area finding; as a hold it would."""
+    assert check_routine(routine_of(("repeat", 5, 10))) == []
+    as_hold = codes(check_routine(routine_of(("plain", 5, 10))))
+    assert as_hold == {"hold-short": "info", "reps-many": "caution"}
 
 
-def test_shipped_routines_have_no_caution_for_a_plain_adult() -> None:
-    """The ready routines are dosed within ACSM's figures for an adult (info at most)."""
-    for name in ("lower-back", "neck-and-upper-back", "desk-break"):
-        levels = {f.level for f in check_routine(load_routine(name))}
-        assert levels <= {"info"}, name
+def test_area_total_counts_static_holds_only() -> None:
+    """Repeated movements do not add to an area's held time: 60 s of holds stays 'about 60'."""
+    findings = check_routine(routine_of(("arch", 30, 2), ("repeat", 15, 10)))
+    assert [f for f in findings if f.code.startswith("area")] == []
+
+
+def test_the_seeds_doses_raise_no_dose_finding() -> None:
+    """Knee to chest 15 s x 10, neck to the opposite knee 5 s x 5, upper-back head stretch."""
+    seed = ["knee-to-chest", "neck-to-opposite-knee", "seated-upper-back-head-stretch"]
+    catalog = load_stretches()
+    for stretch_id in seed:
+        findings = check_routine(Routine.from_stretches([stretch_id], catalog))
+        dose = [f for f in findings if f.code.startswith(("hold", "reps"))]
+        assert dose == [], stretch_id
+    assert tuple(catalog.loc["knee-to-chest", ["hold_s", "reps"]]) == (15.0, 10)
+    assert tuple(catalog.loc["neck-to-opposite-knee", ["hold_s", "reps"]]) == (5.0, 5)
+    assert 10 <= catalog.loc["seated-upper-back-head-stretch", "hold_s"] <= 20
+
+
+@pytest.mark.parametrize("name", ["lower-back", "neck-and-upper-back", "desk-break"])
+def test_ready_routines_raise_no_caution_for_a_person_with_no_profile(name: str) -> None:
+    """The ready routines follow the catalog's doses: nothing above info with no profile."""
+    levels = {f.level for f in check_routine(load_routine(name))}
+    assert levels <= {"info"}, name
+
+
+def test_every_caution_tag_is_checked_by_some_profile_condition() -> None:
+    """No caution tag of the vocabulary is unreachable, and each has plain words."""
+    assert unreachable_cautions() == frozenset()
+    assert set(CAUTION_WORDS) == set(vocab.CAUTIONS)
+    tags = set()
+    for name, _words in PROFILE_QUESTIONS:
+        tags |= conflicting_cautions(Profile(**{name: True}))
+    tags |= conflicting_cautions(Profile(age_group="older adult"))
+    assert tags == set(vocab.CAUTIONS)
 
 
 # -- profile conflicts --------------------------------------------------------------------
@@ -162,9 +209,18 @@ def test_shipped_routines_have_no_caution_for_a_plain_adult() -> None:
         (Profile(osteoporosis=True), "bones", "osteoporosis", "caution", "osteoporosis"),
         (Profile(pregnancy=True), "on-back", "pregnancy", "caution", "lying flat on the back"),
         (Profile(pregnancy=True), "twist", "pregnancy", "caution", "deep twists"),
-        (Profile(recent_surgery=True), "post-op", "recent-surgery", "stop",
-         "check with your surgeon or physiotherapist"),
         (Profile(age_group="older adult"), "wobbly", "balance", "info", "chair or a wall"),
+        (Profile(extension_intolerant=True), "arch", "extension-intolerant", "caution",
+         "bending backward tends to aggravate"),
+        (Profile(leg_pain=True), "long-sit", "leg-pain", "caution", "lying strap hamstring"),
+        (Profile(hip_replacement=True), "deep-hip", "hip-replacement", "stop",
+         "until your surgeon says they are safe"),
+        (Profile(neck_problem=True), "head-turn", "neck-problem", "caution", "dizzy"),
+        (Profile(knee_problem=True), "kneel", "knee-problem", "caution", "Pad the knees"),
+        (Profile(surgery_areas=("hip flexors",)), "kneel", "recent-surgery", "stop",
+         "Leave it out until your surgeon or physiotherapist"),
+        (Profile(surgery_areas=("mid back",)), "twist", "recent-surgery", "stop",
+         "area of your recent operation (mid back)"),
     ],
 )  # fmt: skip
 def test_profile_conflicts(
@@ -186,45 +242,89 @@ def test_no_conflict_without_the_condition() -> None:
     assert {f.code for f in findings} <= {"area-little", "area-much"}
 
 
-def test_recent_surgery_also_says_so_for_the_routine() -> None:
-    """Recent surgery adds one routine-level caution to check before starting."""
+def test_recent_surgery_with_no_area_says_so_for_the_routine() -> None:
+    """Recent surgery, area not given, adds one routine-level caution to check first."""
     findings = check_routine(routine_of(("plain", 20, 3)), Profile(recent_surgery=True))
     assert codes(findings, item=None) == {"recent-surgery-routine": "caution"}
+    assert codes(findings) == {}
+
+
+def test_recent_surgery_of_an_area_leaves_out_only_that_area() -> None:
+    """With the operated area known, its stretches get a stop and the others nothing."""
+    profile = Profile(surgery_areas=("lower back",))
+    assert profile.recent_surgery is True
+    findings = check_routine(routine_of(("plain", 20, 3), ("forward", 20, 3)), profile)
+    assert [(f.code, f.item) for f in findings if f.level == "stop"] == [("recent-surgery", 1)]
+    assert codes(findings, item=None) == {}
+
+
+def test_surgery_areas_must_be_body_areas() -> None:
+    """A misspelt operated area is refused, naming the field and the value."""
+    with pytest.raises(GuidanceError, match="surgery_areas.*'low back'"):
+        Profile(surgery_areas=("low back",))
+    with pytest.raises(GuidanceError, match="surgery_areas"):
+        Profile(surgery_areas="lower back")  # type: ignore[arg-type]
 
 
 def test_findings_are_ordered_most_serious_first() -> None:
     """stop comes before caution, caution before info."""
-    profile = Profile(recent_surgery=True, flexion_intolerant=True)
-    findings = check_routine(routine_of(("forward", 3, 1), ("post-op", 20, 3)), profile)
+    profile = Profile(surgery_areas=("hip flexors",), flexion_intolerant=True)
+    findings = check_routine(routine_of(("forward", 3, 1), ("kneel", 20, 3)), profile)
     levels = [f.level for f in findings]
     assert levels == sorted(levels, key=["stop", "caution", "info"].index)
     assert levels[0] == "stop" and "info" in levels
 
 
 # -- red flags ----------------------------------------------------------------------------
-def test_red_flag_questions_are_plain_data() -> None:
-    """The screen is a list of key, question and level, covering the six red flags."""
-    keys = [q.key for q in RED_FLAG_QUESTIONS]
-    assert keys == [
-        "bladder_bowel", "saddle_numbness", "leg_weakness", "fever", "weight_loss", "night_pain",
-    ]  # fmt: skip
-    for question in RED_FLAG_QUESTIONS:
-        assert question.question.endswith("?") and question.level == "stop"
-        assert set(dataclasses.asdict(question)) == {"key", "question", "level"}
+EMERGENCY = ["bladder_bowel", "saddle_numbness", "both_legs_weak", "weakness_worsening_fast"]
+DOCTOR_SOON = [
+    "fever_unwell", "weight_loss", "cancer_history", "fall_or_injury", "night_pain",
+    "new_pain_over_50", "one_leg_worsening",
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("key", [q.key for q in RED_FLAG_QUESTIONS])
-def test_each_red_flag_says_stop_and_seek_care(key: str) -> None:
-    """Each red flag answered yes gives one calm stop finding saying to seek care now."""
+def test_red_flags_are_one_table_with_an_urgency_each() -> None:
+    """The screen is plain data: emergencies first, then the signs that need a doctor soon."""
+    assert [f.key for f in RED_FLAGS] == EMERGENCY + DOCTOR_SOON
+    for flag in RED_FLAGS:
+        assert flag.question.endswith("?") and flag.label and flag.message
+        assert flag.urgency == ("emergency" if flag.key in EMERGENCY else "doctor soon")
+        assert set(dataclasses.asdict(flag)) == {"key", "question", "label", "urgency", "message"}
+
+
+@pytest.mark.parametrize("key", EMERGENCY)
+def test_an_emergency_sign_sends_to_emergency_care_with_no_reassurance(key: str) -> None:
+    """Cauda equina signs and fast-worsening weakness: emergency care now, nothing softer."""
     findings = screen_red_flags({key: True})
     assert [(f.level, f.code) for f in findings] == [("stop", f"red-flag-{key}")]
-    assert "seek medical care now" in findings[0].message
-    assert "!" not in findings[0].message  # calm: no alarm marks
+    message = findings[0].message
+    assert "emergency care now" in message and "emergency department" in message
+    for soothing in ("does not mean", "badly wrong", "today", "physiotherapist"):
+        assert soothing not in message
+    assert "!" not in message  # calm: no alarm marks
 
 
-def test_no_red_flags_no_findings() -> None:
-    """All answers no, and short symptoms, give nothing."""
-    assert screen_red_flags({q.key: False for q in RED_FLAG_QUESTIONS}, symptom_weeks=2) == []
+@pytest.mark.parametrize("key", DOCTOR_SOON)
+def test_a_doctor_soon_sign_says_no_stretching_and_a_doctor_within_days(key: str) -> None:
+    """The other signs: do not stretch, see a doctor within a day or two, and when to go now."""
+    findings = screen_red_flags({key: True})
+    assert [(f.level, f.code) for f in findings] == [("stop", f"red-flag-{key}")]
+    message = findings[0].message
+    assert "do not stretch" in message and "doctor within a day or two" in message
+    assert "emergency care now" in message  # the safety net: what would change that
+    assert "does not mean" not in message
+
+
+def test_emergencies_come_first_whatever_order_they_are_ticked_in() -> None:
+    """Ticked together, the emergency's message is the first thing said."""
+    findings = screen_red_flags({"night_pain": True, "saddle_numbness": True})
+    assert [f.code for f in findings] == ["red-flag-saddle_numbness", "red-flag-night_pain"]
+
+
+def test_no_red_flags_no_findings_and_an_all_clear_that_claims_nothing() -> None:
+    """All answers no, and short symptoms, give nothing; the all-clear only says so."""
+    assert screen_red_flags({f.key: False for f in RED_FLAGS}, symptom_weeks=2) == []
+    assert ALL_CLEAR == "None of these warning signs was ticked."
 
 
 @pytest.mark.parametrize(("weeks", "said"), [(None, False), (3, False), (3.5, True), (8, True)])
@@ -234,7 +334,28 @@ def test_symptom_weeks(weeks: float | None, said: bool) -> None:
     assert bool(findings) is said
     if said:
         assert findings[0].level == "caution" and findings[0].code == "symptoms-weeks"
-        assert "talking to a doctor or physiotherapist" in findings[0].message
+        assert "talk to a doctor or physiotherapist" in findings[0].message
+
+
+def test_red_flag_table_lists_every_sign_and_the_weeks_rule() -> None:
+    """The table notebooks and handouts show: every sign with its urgency, then 3-4 weeks."""
+    table = red_flag_table()
+    assert list(table["sign"][:-1]) == [f.label for f in RED_FLAGS]
+    assert list(table["urgency"][:-1]) == [URGENCIES[f.urgency] for f in RED_FLAGS]
+    assert table["urgency"].iloc[-1] == URGENCIES["talk it over"]
+    assert "3 to 4 weeks" in table["sign"].iloc[-1]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "said"),
+    [(3, 5, True), (3, 4, False), (5, 2, False), (None, 8, False), (0, 10, True)],
+)
+def test_pain_up_two_points_or_more_gets_advice(before, after, said: bool) -> None:
+    """A rise of 2 or more points says to ease off and see a physiotherapist if it recurs."""
+    advice = pain_change_advice(before, after)
+    assert (advice is not None) is said
+    if said:
+        assert "ease off" in advice and "see a physiotherapist" in advice
 
 
 def test_check_routine_includes_the_screen() -> None:
@@ -246,7 +367,7 @@ def test_check_routine_includes_the_screen() -> None:
 
 @pytest.mark.parametrize(
     ("answers", "weeks", "words"),
-    [({"headache": True}, None, "headache"), ({"fever": "yes"}, None, "fever"),
+    [({"headache": True}, None, "headache"), ({"fever_unwell": "yes"}, None, "fever_unwell"),
      ({}, -1, "symptom_weeks"), ({}, "long", "symptom_weeks")],
 )  # fmt: skip
 def test_bad_answers_are_refused(answers: dict, weeks: object, words: str) -> None:

@@ -149,14 +149,14 @@ def test_back_within_a_hold_does_not_log_it_twice(routine, log):
 
 def test_stop_finding_blocks_the_session(routine, log):
     """A red flag gives a stop finding: Begin is disabled, the reason shown, nothing logged."""
-    profile = Profile(red_flags={"fever": True})
+    profile = Profile(red_flags={"fever_unwell": True})
     session, _ = make(routine, log, profile=profile)
     assert session.stage == "blocked"
     assert any(f.level == "stop" for f in session.findings)
     assert session.begin_button.disabled and session.pain_before.disabled
     assert session.before_box in session.children and session.timer not in session.children
     assert "will not start" in session.status.value
-    assert "doctor or physiotherapist" in session.status.value
+    assert "doctor within a day or two" in session.status.value
     assert "Stop" in session.findings_html.value
     session.begin_button.click()  # a click on a disabled button still fires in Python
     assert session.stage == "blocked" and session.session_id is None
@@ -210,9 +210,13 @@ def test_red_flag_ticked_before_begin_blocks_the_session_and_logs_nothing(tmp_pa
         screen.boxes["saddle_numbness"].value = True
         session.begin_button.click()
         assert session.stage == "blocked" and session.begin_button.disabled
-        assert "seek medical care now" in session.status.value
-        assert "seek medical care now" in session.findings_html.value
+        assert "emergency care now" in session.status.value
+        # an emergency is not sent to "a doctor or physiotherapist", nor softened
+        assert "physiotherapist" not in session.status.value
+        assert "emergency care now" in session.findings_html.value
         assert log.sessions().empty
+        screen.boxes["saddle_numbness"].value = False  # ticked by mistake
+        assert session.stage == "before" and not session.begin_button.disabled
 
 
 def test_screen_with_no_flags_lets_the_session_begin(tmp_path):
@@ -246,3 +250,36 @@ def test_a_click_handler_error_is_shown_in_the_session(routine, log):
     log.close()
     session.finish_button.click()
     assert "Something went wrong while saving the session" in session.status.value
+
+
+def test_the_screen_asks_the_whole_profile_and_the_findings_follow_it(tmp_path):
+    """Conditions ticked on the screen are checked at once: hip replacement leaves out pigeon."""
+    from backstretch_kit import Routine, SessionLog
+    from backstretch_kit.widgets import GuidedSession, RedFlagScreen
+
+    routine = Routine.from_stretches(["pigeon-pose", "chin-tuck"], name="Hips")
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        screen = RedFlagScreen(ask_profile=True)
+        assert set(screen.conditions) >= {"hip_replacement", "leg_pain", "older_adult"}
+        session = GuidedSession(routine, "Ann", log, screen=screen, clock=lambda: 0.0)
+        assert session.stage == "before"
+        screen.conditions["hip_replacement"].value = True
+        assert session.stage == "blocked" and session.begin_button.disabled
+        assert "hip replacement" in session.findings_html.value
+        assert "leave these stretches out" in session.status.value
+        screen.conditions["hip_replacement"].value = False
+        screen.conditions["older_adult"].value = True
+        assert screen.profile().age_group == "older adult"
+        assert session.stage == "before"
+
+
+def test_pain_up_two_points_after_the_session_gets_advice(routine, log):
+    """Pain 2 before and 5 after: the session says to ease off and see a physiotherapist."""
+    session, clock = make(routine, log)
+    session.pain_before.value = 2
+    session.begin_button.click()
+    session.timer.stop_button.click()
+    session.pain_after.value = 5
+    session.finish_button.click()
+    assert "3 points higher" in session.status.value
+    assert "ease off" in session.status.value and "see a physiotherapist" in session.status.value

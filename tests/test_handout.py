@@ -12,9 +12,15 @@ import pypdf
 import pytest
 
 from backstretch_kit import handout
-from backstretch_kit.guidance import Profile
+from backstretch_kit.guidance import CAUTION_WORDS, RED_FLAGS, Profile
 from backstretch_kit.handout import dose_text, picture_drawer, write_handout
-from backstretch_kit.routine import Routine, RoutineError, RoutineItem, load_routine
+from backstretch_kit.routine import (
+    Routine,
+    RoutineError,
+    RoutineItem,
+    format_duration,
+    load_routine,
+)
 
 DAY = dt.date(2026, 3, 14)
 
@@ -47,7 +53,8 @@ def test_html_lists_every_stretch_with_steps_dose_and_time(
             assert f"<li>{html.escape(step)}</li>" in page
     assert page.count('<ol class="steps">') == len(routine)
     assert "on each side (left side first)" in page
-    assert "about 9 min 40 s in all" in page and "Total time: about 9 min 40 s" in page
+    total = format_duration(routine.total_seconds())
+    assert f"about {total} in all" in page and f"Total time: about {total}" in page
     assert "14 March 2026" in page
     assert "Keep the other leg relaxed." in page
 
@@ -85,16 +92,67 @@ def test_html_escapes_everything_typed(tmp_path: Path) -> None:
 
 
 def test_findings_for_the_profile_are_printed(tmp_path: Path, routine: Routine) -> None:
-    """Cautions from the profile, the red-flag screen and the safety note appear."""
-    profile = Profile(osteoporosis=True, red_flags={"fever": True}, symptom_weeks=6)
+    """Cautions from the profile, the weeks rule and the safety note appear."""
+    profile = Profile(osteoporosis=True, symptom_weeks=6)
     page = write_handout(routine, tmp_path / "p.html", profile, date=DAY, pictures=False)
     text = page.read_text()
     assert 'data-code="osteoporosis"' in text and "usually avoided with osteoporosis" in text
-    assert 'data-code="red-flag-fever"' in text and "seek medical care now" in text
     assert 'data-code="symptoms-weeks"' in text
     assert "If pain increases sharply" in text  # the standing safety note
     plain = write_handout(routine, tmp_path / "plain.html", date=DAY, pictures=False)
     assert 'data-code="osteoporosis"' not in plain.read_text()
+
+
+def test_each_stretchs_cautions_are_printed_with_no_profile(
+    tmp_path: Path, routine: Routine
+) -> None:
+    """With no profile at all, each stretch still carries its cautions in plain words."""
+    text = write_handout(routine, tmp_path / "c.html", date=DAY, pictures=False).read_text()
+    tagged = [item for item in routine if len(routine.catalog.at[item.stretch_id, "cautions"])]
+    assert tagged, "the lower-back routine has stretches with cautions"
+    for item in tagged:
+        for tag in routine.catalog.at[item.stretch_id, "cautions"]:
+            assert html.escape(CAUTION_WORDS[tag]) in text
+    pdf = pdf_text(write_handout(routine, tmp_path / "c.pdf", date=DAY, pictures=False))
+    first_tag = routine.catalog.at[tagged[0].stretch_id, "cautions"][0]
+    assert re.sub(r"\s+", " ", CAUTION_WORDS[first_tag]) in pdf
+
+
+def test_the_safety_note_lists_every_warning_sign(tmp_path: Path, routine: Routine) -> None:
+    """The handout's safety box names each sign of the one red-flag table, and 3-4 weeks."""
+    text = write_handout(routine, tmp_path / "s.html", date=DAY, pictures=False).read_text()
+    for flag in RED_FLAGS:
+        assert html.escape(flag.label) in text, flag.key
+    assert "emergency department" in text and "3 to 4 weeks" in text
+
+
+@pytest.mark.parametrize("key", ["saddle_numbness", "night_pain"])
+def test_a_red_flag_prints_a_stop_banner_and_no_stretches(
+    tmp_path: Path, routine: Routine, key: str
+) -> None:
+    """A ticked warning sign: its own message in a STOP banner on top, and no stretch to do."""
+    profile = Profile(red_flags={key: True})
+    message = next(flag.message for flag in RED_FLAGS if flag.key == key)
+    text = write_handout(routine, tmp_path / "r.html", profile, date=DAY, pictures=False)
+    page = text.read_text()
+    assert '<section class="stop-banner"' in page and html.escape(message) in page
+    assert page.index("stop-banner") < page.index("Stretch safely")
+    assert '<ol class="stretches">' not in page and "<h3>" not in page
+    pdf = pdf_text(write_handout(routine, tmp_path / "r.pdf", profile, date=DAY, pictures=False))
+    assert "Stop: do not do these stretches now" in pdf and message[:60] in pdf
+    assert "The stretches" not in pdf
+    for item in routine:
+        assert str(routine.catalog.at[item.stretch_id, "name"]) not in pdf
+
+
+def test_a_stretch_to_leave_out_is_named_without_its_steps(tmp_path: Path) -> None:
+    """A stop about one stretch (the operated area) says to leave it out and gives no steps."""
+    routine = Routine.from_stretches(["knee-to-chest", "chin-tuck"])
+    profile = Profile(surgery_areas=("lower back",))
+    page = write_handout(routine, tmp_path / "o.html", profile, date=DAY, pictures=False)
+    text = page.read_text()
+    assert "Leave this stretch out" in text
+    assert text.count('<ol class="steps">') == 1  # the chin tuck's, not the knee to chest's
 
 
 def test_pdf_opens_and_reads_back(tmp_path: Path, routine: Routine) -> None:
@@ -108,7 +166,7 @@ def test_pdf_opens_and_reads_back(tmp_path: Path, routine: Routine) -> None:
     assert routine.name in text
     for item in routine:
         assert str(routine.catalog.at[item.stretch_id, "name"]) in text
-    assert "Total time: about 9 min 40 s" in text
+    assert f"Total time: about {format_duration(routine.total_seconds())}" in text
     assert "Zoë Łukasz" in text  # beyond latin-1, via the DejaVu font
     assert "forward bending tends to aggravate" in text
     assert "14 March 2026" in text

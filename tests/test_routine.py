@@ -444,11 +444,47 @@ def test_ready_routines_load_against_the_real_catalog() -> None:
 def test_shipped_routines_fit_their_promises() -> None:
     """Lower back uses knee-to-chest, neck one covers neck and upper back, desk break < 5 min."""
     lower = load_routine("lower-back")
-    assert "knee-to-chest" in [i.stretch_id for i in lower]
+    lower_ids = [i.stretch_id for i in lower]
+    assert "knee-to-chest" in lower_ids
     assert lower.time_by_area().loc["lower back", "hold_s"] > 0
-    neck = load_routine("neck-and-upper-back").time_by_area()
+    # balanced: forward bends and twists are at most half of it, with an extension in it
+    movement = lower.catalog.loc[lower_ids, "movement"]
+    assert movement.isin(["flexion", "rotation"]).sum() * 2 <= len(lower)
+    assert (movement == "extension").any()
+    notes = lower.notes.lower()
+    assert "bending forward makes your pain worse" in notes
+    assert "sphinx" in notes and "press-up" in notes
+    neck_routine = load_routine("neck-and-upper-back")
+    neck_ids = {i.stretch_id for i in neck_routine}
+    assert {"neck-to-opposite-knee", "seated-upper-back-head-stretch"} <= neck_ids
+    neck = neck_routine.time_by_area()
     assert neck.loc["neck", "hold_s"] > 0 and neck.loc["upper back", "hold_s"] > 0
-    assert load_routine("desk-break").total_seconds() < 300
+    desk = load_routine("desk-break")
+    assert desk.total_seconds() < 300
+    chin = next(i for i in desk if i.stretch_id == "chin-tuck")
+    assert (chin.hold_s, chin.reps) == (5.0, 8)
+
+
+def test_shipped_routines_follow_the_catalog_doses() -> None:
+    """Repeated movements keep the catalog dose; static holds stay in the ACSM ranges.
+
+    Per body area, the static holds add up to 45-90 s (hold x reps, once per side), or
+    the area has only repeated movements, which do not count toward it.
+    """
+    for name, path in ready_routines().items():
+        routine = load_routine(path)
+        catalog = routine.catalog
+        held: dict[str, float] = {}
+        for item in routine:
+            row = catalog.loc[item.stretch_id]
+            if row["dose_style"] == "repeated movement":
+                assert (item.hold_s, item.reps) == (row["hold_s"], row["reps"]), (name, item)
+                continue
+            assert 10 <= item.hold_s <= 30 and 2 <= item.reps <= 4, (name, item)
+            area = str(row["body_area"])
+            held[area] = held.get(area, 0.0) + item.hold_s * item.reps
+        for area, seconds in held.items():
+            assert 45 <= seconds <= 90, (name, area, seconds)
 
 
 def test_shipped_files_are_in_saved_form() -> None:

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-from backstretch_kit.guidance import RED_FLAG_QUESTIONS
+from backstretch_kit.guidance import ALL_CLEAR, RED_FLAGS
 from backstretch_kit.widgets.red_flags import RedFlagScreen
 
 
 def test_one_checkbox_per_question_and_all_clear_at_first():
     """Every red-flag question gets a checkbox; with none ticked the verdict is calm."""
     screen = RedFlagScreen()
-    assert list(screen.boxes) == [q.key for q in RED_FLAG_QUESTIONS]
+    assert list(screen.boxes) == [flag.key for flag in RED_FLAGS]
+    assert [box.description for box in screen.boxes.values()] == [f.question for f in RED_FLAGS]
     assert screen.findings == []
-    assert "Nothing here needs a doctor first" in screen.verdict.value
+    assert ALL_CLEAR in screen.verdict.value
+    assert "doctor" not in screen.verdict.value  # claims nothing about needing one
+    assert screen.conditions == {}  # the profile is asked only when wanted
 
 
-def test_a_ticked_red_flag_says_seek_care_now_and_reaches_the_profile():
-    """Ticking a red flag gives a stop finding, calls back, and lands in profile()."""
+def test_a_ticked_red_flag_says_what_to_do_and_reaches_the_profile():
+    """Ticking a red flag gives its own stop message, calls back, and lands in profile()."""
     seen = []
     screen = RedFlagScreen(on_change=seen.append)
-    screen.boxes["leg_weakness"].value = True
+    screen.boxes["both_legs_weak"].value = True
     assert [f.level for f in screen.findings] == ["stop"]
-    assert "seek medical care now" in screen.verdict.value
+    assert "emergency care now" in screen.verdict.value
     assert seen[-1] == screen.findings
     profile = screen.profile(flexion_intolerant=True)
-    assert profile.red_flags["leg_weakness"] is True and profile.flexion_intolerant
+    assert profile.red_flags["both_legs_weak"] is True and profile.flexion_intolerant
+
+
+def test_profile_conditions_add_to_a_prepared_profile():
+    """Conditions ticked by the person add to the physiotherapist's profile, never remove."""
+    from backstretch_kit.guidance import Profile
+
+    screen = RedFlagScreen(ask_profile=True)
+    screen.conditions["leg_pain"].value = True
+    profile = screen.profile(Profile(osteoporosis=True))
+    assert profile.leg_pain and profile.osteoporosis and not profile.pregnancy
 
 
 def test_weeks_over_three_suggest_a_doctor_or_physiotherapist():

@@ -37,8 +37,10 @@ def test_add_updates_routine_total_chart_and_findings(builder):
     empty_chart, empty_findings = builder.chart.value, builder.findings.value
     seen = []
     builder.on_change.append(seen.append)
-    add(builder, "knee-to-chest", "cat-stretch")
-    assert ids(builder) == ["knee-to-chest", "cat-stretch"]
+    # a neck side bend alone holds the neck 40 s, under the "about 60 s": a finding to show
+    add(builder, "knee-to-chest", "neck-side-bend")
+    assert ids(builder) == ["knee-to-chest", "neck-side-bend"]
+    assert check_routine(builder.routine)
     total = format_duration(builder.routine.total_seconds())
     assert f"<b>{total}</b> (2 stretches)" in builder.total.value
     assert bytes(builder.chart.value).startswith(b"\x89PNG")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..guidance import conflicting_cautions
+from ..guidance import CAUTION_WORDS, PROFILE_QUESTIONS, conflicting_cautions
 from ..handout import dose_text, picture_drawer
 from ..routine import RoutineItem
 from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
@@ -33,30 +33,14 @@ __all__ = ["NO_EQUIPMENT", "CatalogBrowser", "filter_stretches"]
 #: The equipment filter's choice for stretches that need nothing at all.
 NO_EQUIPMENT = "none needed"
 
-#: Profile fields the browser offers as checkboxes, with the words on each box.
-_PROFILE_BOXES: tuple[tuple[str, str, str], ...] = (
-    ("flexion_intolerant", "Bending forward makes my back pain worse", "bk-catalog-flexion"),
-    ("osteoporosis", "Osteoporosis or low bone density", "bk-catalog-osteoporosis"),
-    ("pregnancy", "Pregnant", "bk-catalog-pregnancy"),
-    ("recent_surgery", "Recent back, hip or belly surgery", "bk-catalog-surgery"),
+#: Profile conditions the browser offers as checkboxes: every condition that hides
+#: stretches by their caution tags (recent surgery depends on the operated area, which
+#: the routine check asks for), with the words a person would tick.
+_PROFILE_BOXES: tuple[tuple[str, str, str], ...] = tuple(
+    (name, words, f"bk-catalog-{name.replace('_', '-')}")
+    for name, words in PROFILE_QUESTIONS
+    if name != "recent_surgery"
 )
-
-#: Each caution tag said in plain words, for the detail pane.
-_CAUTION_WORDS: dict[str, str] = {
-    "flexion": "Rounds the lower back forward. Leave it out if bending forward makes "
-    "your back pain worse.",
-    "extension": "Arches the back. Leave it out if bending backward makes your pain worse.",
-    "end-range rotation": "Twists the spine close to its limit. With osteoporosis or in "
-    "pregnancy, leave it out or ask your doctor or physiotherapist.",
-    "osteoporosis": "Not advised with osteoporosis or low bone density; talk to a doctor "
-    "or physiotherapist first.",
-    "pregnancy": "Not advised during pregnancy; ask your midwife, doctor or physiotherapist.",
-    "recent surgery": "After recent surgery, wait until your surgeon or physiotherapist "
-    "says it is fine.",
-    "neck": "Moves the neck: go gently, and stop if you feel dizzy or tingling in an arm.",
-    "knee": "Kneels or bends the knees deeply: pad the knees and skip it if they hurt.",
-    "balance": "Needs some balance: keep a chair or a wall within reach.",
-}
 
 
 def filter_stretches(
@@ -130,8 +114,9 @@ class CatalogBrowser(widgets.VBox):
     area, position, level, equipment : ipywidgets.Dropdown
         The filters (``None`` means any).
     safety : dict of str to ipywidgets.Checkbox
-        One checkbox per profile field (``"flexion_intolerant"``,
-        ``"osteoporosis"``, ``"pregnancy"``, ``"recent_surgery"``).
+        One checkbox per profile condition that hides stretches by their
+        caution tags (``"flexion_intolerant"``, ``"osteoporosis"``, ...; see
+        :data:`~backstretch_kit.guidance.PROFILE_QUESTIONS`).
     results : ipywidgets.Select
         The stretches shown; its value is the selected stretch id.
 
@@ -326,7 +311,7 @@ def _detail_html(stretch_id: str, row: pd.Series) -> str:
         f"<p><b>Dose:</b> {esc(dose)}</p>",
     ]
     if row["cautions"]:
-        cautions = "".join(f"<li>{esc(_CAUTION_WORDS[tag])}</li>" for tag in row["cautions"])
+        cautions = "".join(f"<li>{esc(CAUTION_WORDS[tag])}</li>" for tag in row["cautions"])
         parts.append(f"<p><b>Take care:</b></p><ul>{cautions}</ul>")
     parts.append(
         "<p><i>A stretch should feel like a gentle pull, never pain. Stop if it hurts, "

@@ -11,7 +11,6 @@ finished hold; the session row itself is closed by Finish.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..guidance import check_routine
+from ..guidance import check_routine, pain_change_advice
 from ..log import LogError
 from ..timer import PhaseFinished, PhaseStarted, RoutineEnded
 from ._callbacks import click
@@ -170,6 +169,7 @@ class GuidedSession(W.VBox):
             after = []
         if screen is not None:
             self.before_box.children = (screen, *self.before_box.children)
+            screen.add_change_handler(lambda _findings: self._show_screen_findings())
         self.after_box = W.VBox([*after, self.notes, self.finish_button])
         super().__init__()
         self.add_class("bk-session")
@@ -177,13 +177,7 @@ class GuidedSession(W.VBox):
         if stops:
             self._block(stops)
         else:
-            self.stage = "before"
-            first = "Answer the questions below, then set" if screen is not None else "Set"
-            self._say(
-                f"{first} your pain level, then press Begin."
-                if ask_pain
-                else "Press Begin when everyone is ready."
-            )
+            self._ready()
         self._layout()
 
     # -- stages ------------------------------------------------------------------
@@ -204,27 +198,45 @@ class GuidedSession(W.VBox):
     def _say(self, markup: str) -> None:
         self.status.value = f"<div style='font-size:1.1em'>{markup}</div>"
 
+    def _ready(self) -> None:
+        self.stage = "before"
+        self.begin_button.disabled = False
+        self.pain_before.disabled = False
+        first = "Answer the questions below, then set" if self.screen is not None else "Set"
+        self._say(
+            f"{first} your pain level, then press Begin."
+            if self.ask_pain
+            else "Press Begin when everyone is ready."
+        )
+
     def _block(self, stops: list[Any]) -> None:
         self.stage = "blocked"
         self.begin_button.disabled = True
         self.pain_before.disabled = True
-        self._say(
-            "This session will not start. "
-            + " ".join(html.escape(f.message) for f in stops)
-            + " Please talk to a doctor or physiotherapist before stretching."
-        )
+        # each stop carries its own advice (emergency care, a doctor soon, or
+        # leaving a stretch out); nothing is added that would soften or blur it
+        text = "This session will not start. " + " ".join(html.escape(f.message) for f in stops)
+        if all(f.item is not None for f in stops):
+            text += " Change the routine to leave these stretches out, or ask your physiotherapist."
+        self._say(f"<b>{text}</b>")
+
+    def _show_screen_findings(self) -> None:
+        """While waiting to begin, show what the screen's answers mean for this routine."""
+        if self.stage not in ("before", "blocked") or self.screen is None:
+            return
+        self.findings = check_routine(self.routine, self.screen.profile(self.profile))
+        self.findings_html.value = _findings_html(self.findings)
+        stops = [f for f in self.findings if f.level == "stop"]
+        if stops:
+            self._block(stops)
+        elif self.stage == "blocked":  # a sign ticked by mistake was unticked
+            self._ready()
 
     def _recheck_with_screen(self) -> bool:
         """Check again with the screen's answers; True when the session may start."""
         if self.screen is None:
             return True
-        from ..guidance import Profile
-
-        base = self.profile if self.profile is not None else Profile()
-        profile = dataclasses.replace(
-            base, red_flags=self.screen.answers, symptom_weeks=self.screen.symptom_weeks
-        )
-        self.findings = check_routine(self.routine, profile)
+        self.findings = check_routine(self.routine, self.screen.profile(self.profile))
         self.findings_html.value = _findings_html(self.findings)
         stops = [f for f in self.findings if f.level == "stop"]
         if stops:
@@ -284,7 +296,11 @@ class GuidedSession(W.VBox):
             else f"{abs(change)} point{'s' if abs(change) != 1 else ''} "
             f"{'lower' if change < 0 else 'higher'} than before"
         )
-        self._say(f"{saved} Pain {self.pain_before.value} → {self.pain_after.value} ({trend}).")
+        advice = pain_change_advice(self.pain_before.value, self.pain_after.value)
+        said = f"{saved} Pain {self.pain_before.value} → {self.pain_after.value} ({trend})."
+        if advice is not None:
+            said += f"<br><b>{html.escape(advice)}</b>"
+        self._say(said)
         self._layout()
 
     # -- timer events ------------------------------------------------------------
