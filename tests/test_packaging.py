@@ -70,6 +70,33 @@ def test_public_names_resolve():
     assert missing == []
 
 
+#: The public face, as notebooks and users call it: a restructuring must keep every name.
+PUBLIC_NAMES = [
+    "AREA_COLOURS", "BODY_AREAS", "CatalogError", "ChartError", "CueDue", "Finding",
+    "HoldTimer", "LogError", "Phase", "PhaseFinished", "PhaseStarted", "PoseError", "Profile",
+    "RED_FLAGS", "Routine", "RoutineEnded", "RoutineError", "RoutineItem", "SessionLog",
+    "TimerError", "__version__", "check_routine", "draw_stretch", "import_free_exercise_db",
+    "load_poses", "load_routine", "load_stretches", "pain_change_advice", "ready_routines",
+    "red_flag_table", "sample_log", "screen_red_flags", "user_data_dir", "warning_signs_text",
+    "write_handout",
+]  # fmt: skip
+WIDGET_NAMES = [
+    "CatalogBrowser", "GuidedSession", "LogForm", "ProgressDashboard", "RedFlagScreen",
+    "RoutineBuilder", "TimerWidget", "WorkshopPanel",
+]  # fmt: skip
+
+
+def test_the_public_names_stay_the_same():
+    """backstretch_kit and backstretch_kit.widgets export exactly the names users rely on."""
+    import backstretch_kit
+    import backstretch_kit.widgets
+
+    assert sorted(backstretch_kit.__all__) == sorted(PUBLIC_NAMES)
+    assert sorted(backstretch_kit.widgets.__all__) == sorted(WIDGET_NAMES)
+    for name in ("charts", "demo", "poses", "widgets"):
+        assert getattr(backstretch_kit, name).__name__ == f"backstretch_kit.{name}"
+
+
 def test_wheel_install_loads_catalog_from_elsewhere(tmp_path):
     """A non-editable install finds the shipped catalog from an unrelated working folder."""
     target = tmp_path / "site"
