@@ -1,8 +1,10 @@
 """Real servers and a real browser for the workbook's end-to-end tests.
 
 Each server runs on a free loopback port with no token, temporary Jupyter settings and
-workspace folders, a temporary copy of the notebooks (autosave rewrites what it opens) and
-a temporary data folder, so the session log it writes is a fresh file the test can read.
+workspace folders, a temporary copy of the notebooks (autosave rewrites what it opens), a
+temporary data folder, so the session log it writes is a fresh file the test can read, and a
+temporary Jupyter runtime folder, where a test finds a kernel's connection file
+(``kernel-<id>.json``) to talk to that kernel with a client of its own.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class Server:
     notebooks: Path
     data_dir: Path
     process: subprocess.Popen
+    runtime_dir: Path
 
     @property
     def log_file(self) -> Path:
@@ -127,6 +130,8 @@ def _start(kind: str, tmp: Path, argv_for, ready_path: str) -> Iterator[Server]:
     shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".ipynb_*"))
     data_dir = tmp / "data"
     data_dir.mkdir()
+    runtime_dir = tmp / "runtime"
+    runtime_dir.mkdir()
     port = free_port()
     env = {
         **os.environ,
@@ -134,6 +139,7 @@ def _start(kind: str, tmp: Path, argv_for, ready_path: str) -> Iterator[Server]:
         "JUPYTERLAB_SETTINGS_DIR": str(tmp / "lab-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
         "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
     }
     # No "get Jupyter news?" pop-up over the notebook in screenshots.
     news = tmp / "lab-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
@@ -151,7 +157,7 @@ def _start(kind: str, tmp: Path, argv_for, ready_path: str) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + ready_path, process, log)
-        yield Server(url, notebooks, data_dir, process)
+        yield Server(url, notebooks, data_dir, process, runtime_dir)
     finally:
         process.terminate()
         try:
@@ -186,3 +192,20 @@ def jupyter_lab(tmp_path_factory):
         ]  # fmt: skip
 
     yield from _start("lab", tmp_path_factory.mktemp("lab"), argv, "/api/status")
+
+
+@pytest.fixture(scope="module")
+def jupyter_notebook(tmp_path_factory):
+    """Start Notebook 7 (``jupyter notebook``) with no token on the notebooks folder; a Server.
+
+    Open a notebook at url + /notebooks/NB.
+    """
+
+    def argv(port: int, notebooks: Path) -> list[str]:
+        return [
+            str(BIN / "jupyter"), "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+            "--allow-root", f"--ServerApp.root_dir={notebooks}",
+        ]  # fmt: skip
+
+    yield from _start("notebook", tmp_path_factory.mktemp("notebook"), argv, "/api/status")
