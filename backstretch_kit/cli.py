@@ -20,7 +20,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -208,28 +207,13 @@ class _Player:
         self.out = out
         self.live = live  # a terminal: redraw one line with \r
         self.bell = live and not args.quiet
+        from .session import LoggedSession  # pandas and the log load only when playing
+
         self.timer = HoldTimer(routine.schedule(), scale=args.scale)
-        self.session_id: int | None = None
-        self.holds: list[PhaseFinished] = []
+        # the session flow the notebook's guided session uses too
+        self.record = LoggedSession(log, args.person, routine, self.timer.clock)
         self.stop_requested = False
         self._line_width = 0
-        self._started: dict[int, float] = {}
-        self._wall_anchor = datetime.now().astimezone()
-        self._clock_anchor = self.timer.clock()
-
-    def wall(self, clock_s: float) -> datetime:
-        # one timeline for the session, as in the notebook's guided session
-        return self._wall_anchor + timedelta(seconds=clock_s - self._clock_anchor)
-
-    def begin(self, pain_before: int | None) -> None:
-        self._wall_anchor = datetime.now().astimezone()
-        self._clock_anchor = self.timer.clock()
-        self.session_id = self.log.start_session(
-            self.args.person,
-            routine=self.routine,
-            pain_before=pain_before,
-            started_at=self._wall_anchor,
-        )
 
     def play(self) -> None:
         """Run to the end, or until a Ctrl-C asks to stop; log every finished hold."""
@@ -249,8 +233,15 @@ class _Player:
             time.sleep(TICK_S if due is None else min(TICK_S, due + 0.0005))
 
     def handle(self, event: Any) -> None:
+        from .log import LogError
+
+        try:
+            saved = self.record.handle(event)
+        except LogError as error:
+            self.clear_line()
+            self.out.write(f"  this hold could not be saved: {error}\n")
+            saved = None
         if isinstance(event, PhaseStarted):
-            self._started[event.index] = event.at
             self.clear_line()
             phase = event.phase
             length = _length_text(phase.seconds)
@@ -260,22 +251,15 @@ class _Player:
         elif isinstance(event, CueDue):
             if self.bell and event.kind in ("end", "switch side") and event.late_s < 0.5:
                 self.out.write("\a")
-        elif isinstance(event, PhaseFinished):
-            if event.phase.is_hold and event.outcome != "back":
-                self.record(event)
+        elif isinstance(event, PhaseFinished) and saved is not None:
+            self.clear_line()
+            what = "held" if event.completed else event.outcome
+            self.out.write(f"  {what} {event.actual_s:.1f} s of {event.planned_s:g} s, saved\n")
         elif isinstance(event, RoutineEnded):
             self.clear_line()
             word = "Routine complete." if event.outcome == "finished" else "Stopped."
             self.out.write(f"{word}\n")
         self.out.flush()
-
-    def record(self, event: PhaseFinished) -> None:
-        started = self._started.get(event.index, event.at - event.actual_s)
-        self.log.record_timer_hold(self.session_id, event, started_at=self.wall(started))
-        self.holds.append(event)
-        self.clear_line()
-        what = "held" if event.completed else event.outcome
-        self.out.write(f"  {what} {event.actual_s:.1f} s of {event.planned_s:g} s, saved\n")
 
     def redraw(self) -> None:
         if not self.live:
@@ -338,7 +322,7 @@ def run_play(
     out.write(f"{routine.name}: {len(routine)} stretches, {total}. ")
     out.write("Press Ctrl-C to stop; finished holds are kept.\n")
     pain_before = None if args.no_questions else _ask_pain("Pain now, 0-10: ", out, ask)
-    player.begin(pain_before)
+    player.record.begin(pain_before)
 
     def request_stop(_signum: int, _frame: Any) -> None:
         if player.stop_requested:  # a second Ctrl-C: leave at once
@@ -360,18 +344,14 @@ def run_play(
             notes = ask("Anything to note (Enter to skip): ").strip() or None
         except (KeyboardInterrupt, EOFError):
             out.write("\n")
-    log.finish_session(
-        player.session_id,
-        pain_after=pain_after,
-        notes=notes,
-        ended_at=player.wall(player.timer.clock()),
-    )
-    completed = sum(event.completed for event in player.holds)
-    held_s = sum(event.actual_s for event in player.holds)
+    record = player.record
+    record.finish(pain_after, notes)
     out.write(
-        f"Saved session {player.session_id} to {log.path}: {len(player.holds)} holds, "
-        f"{completed} completed, {held_s:.0f} s held in all."
+        f"Saved session {record.session_id} to {log.path}: {len(record.saved)} holds, "
+        f"{record.completed} completed, {record.held_s:.0f} s held in all."
     )
+    if record.unsaved:
+        out.write(f" {len(record.unsaved)} could not be saved.")
     if pain_before is not None and pain_after is not None:
         out.write(f" Pain {pain_before} -> {pain_after}.")
     out.write("\n")

@@ -14,22 +14,19 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 
 import ipywidgets as W
 
 from ..guidance import check_routine, pain_change_advice
 from ..log import LogError
-from ..timer import PhaseFinished, PhaseStarted, RoutineEnded
+from ..session import LoggedSession
+from ..timer import PhaseFinished, RoutineEnded
 from ._callbacks import click
 from .timer_widget import TimerWidget
 
 __all__ = ["GuidedSession"]
 
-#: Hold outcomes that are logged. A hold left with Back ("back") is played
-#: again and logged then; a stopped hold is logged as not completed.
-LOGGED_OUTCOMES = ("completed", "skipped", "stopped")
 
 _LEVEL_MARK = {"stop": "⛔ Stop", "caution": "⚠️ Take care", "info": "ℹ️ Note"}
 _LEVEL_COLOUR = {"stop": "#b00020", "caution": "#8a5a00", "info": "#1f4e79"}
@@ -116,13 +113,6 @@ class GuidedSession(W.VBox):
         self.profile = profile
         self.screen = screen
         self.findings = check_routine(routine, profile)
-        self.session_id: int | None = None
-        self.hold_ids: list[int] = []
-        self.unsaved: list[PhaseFinished] = []
-        self._completed = 0
-        self._phase_started: dict[int, float] = {}
-        self._wall_anchor = datetime.now().astimezone()
-        self._clock_anchor = 0.0
         self.timer = TimerWidget(
             routine,
             large=large,
@@ -131,6 +121,7 @@ class GuidedSession(W.VBox):
             scale=scale,
             **timer_options,
         )
+        self.record = LoggedSession(log, person, routine, self.timer.engine.clock)
         title = f"{getattr(routine, 'name', '') or 'Routine'} · {person}"
         self.header = W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
         self.findings_html = W.HTML(_findings_html(self.findings)).add_class("bk-findings")
@@ -253,16 +244,7 @@ class GuidedSession(W.VBox):
         """
         if self.stage != "before" or not self._recheck_with_screen():
             return
-        # one timeline for the whole session: wall time at Begin plus the
-        # timer's monotonic seconds since, so the stored times keep their order
-        self._wall_anchor = datetime.now().astimezone()
-        self._clock_anchor = self.timer.engine.clock()
-        self.session_id = self.session_log.start_session(
-            self.person,
-            routine=self.routine,
-            pain_before=self.pain_before.value if self.ask_pain else None,
-            started_at=self._wall_anchor,
-        )
+        self.record.begin(self.pain_before.value if self.ask_pain else None)
         self.stage = "playing"
         self.begin_button.disabled = True
         self._say("Follow the timer. Stop at any time; finished holds are already saved.")
@@ -274,15 +256,10 @@ class GuidedSession(W.VBox):
         if self.stage != "after" or self.session_id is None:
             return
         notes = self.notes.value.strip()
-        self.session_log.finish_session(
-            self.session_id,
-            pain_after=self.pain_after.value if self.ask_pain else None,
-            notes=notes or None,
-            ended_at=self._wall_time(self.timer.engine.clock()),
-        )
+        self.record.finish(self.pain_after.value if self.ask_pain else None, notes or None)
         self.stage = "done"
         self.finish_button.disabled = True
-        saved = f"Saved: {len(self.hold_ids)} holds, {self._completed} completed."
+        saved = f"Saved: {len(self.hold_ids)} holds, {self.record.completed} completed."
         if self.unsaved:
             saved += f" {len(self.unsaved)} could not be saved (see the message above)."
         if not self.ask_pain:
@@ -305,35 +282,32 @@ class GuidedSession(W.VBox):
 
     # -- timer events ------------------------------------------------------------
 
+    @property
+    def session_id(self) -> int | None:
+        """The log's id of this session, once Begin was pressed."""
+        return self.record.session_id
+
+    @property
+    def hold_ids(self) -> list[int]:
+        """Ids of the holds written so far."""
+        return self.record.hold_ids
+
+    @property
+    def unsaved(self) -> list[PhaseFinished]:
+        """Holds the log refused; each was reported in the status line."""
+        return self.record.unsaved
+
     def _on_timer_event(self, event: Any) -> None:
-        if isinstance(event, PhaseStarted):
-            self._phase_started[event.index] = event.at
-        elif isinstance(event, PhaseFinished):
-            if event.phase.is_hold and event.outcome in LOGGED_OUTCOMES:
-                self._record(event)
-        elif isinstance(event, RoutineEnded):
-            self.stage = "after"
-            done = "You finished the routine." if event.outcome == "finished" else "Stopped."
-            self._say(f"{done} How does your back feel now?")
-            self._layout()
-
-    def _wall_time(self, clock_s: float) -> datetime:
-        """The wall-clock time of a timer clock reading, on the session's timeline."""
-        return self._wall_anchor + timedelta(seconds=clock_s - self._clock_anchor)
-
-    def _record(self, event: PhaseFinished) -> None:
-        if self.session_id is None:
-            return  # the timer was started without Begin: nothing to log into
-        started_at = self._wall_time(self._phase_started.get(event.index, event.at))
         try:
-            hold_id = self.session_log.record_timer_hold(self.session_id, event, started_at)
+            self.record.handle(event)
         except LogError as error:
             # the timer goes on; the person is told this one hold is not in the log
-            self.unsaved.append(event)
             self._say(
                 f"This hold ({html.escape(event.phase.name)}) could not be saved: "
                 f"{html.escape(str(error))}. The other holds are kept."
             )
-            return
-        self.hold_ids.append(hold_id)
-        self._completed += event.completed
+        if isinstance(event, RoutineEnded):
+            self.stage = "after"
+            done = "You finished the routine." if event.outcome == "finished" else "Stopped."
+            self._say(f"{done} How does your back feel now?")
+            self._layout()
