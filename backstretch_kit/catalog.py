@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._data import data_path
@@ -28,12 +29,20 @@ from .vocab import (
     DOSE_STYLES,
     EQUIPMENT,
     LEVELS,
+    MAX_HOLD_S,
     MOVEMENTS,
     POSITIONS,
     SIDES,
 )
 
-__all__ = ["COLUMNS", "CatalogError", "import_free_exercise_db", "load_stretches"]
+__all__ = [
+    "COLUMNS",
+    "NO_EQUIPMENT",
+    "CatalogError",
+    "filter_stretches",
+    "import_free_exercise_db",
+    "load_stretches",
+]
 
 #: The catalog's columns, in file order.
 COLUMNS: tuple[str, ...] = (
@@ -55,7 +64,6 @@ COLUMNS: tuple[str, ...] = (
     "source",
 )
 
-MAX_HOLD_S = 600.0  # ten minutes: a longer hold is a typo, not a stretch
 MAX_REST_S = 600.0
 MAX_REPS = 50
 
@@ -447,3 +455,56 @@ def _first_match(text: str, words: tuple[tuple[str, str], ...], default: str) ->
         if word in text:
             return value
     return default
+
+
+# -- choosing stretches ------------------------------------------------------------------
+
+#: The equipment filter's choice for stretches that need nothing at all.
+NO_EQUIPMENT = "none needed"
+
+
+def filter_stretches(
+    catalog: pd.DataFrame,
+    *,
+    area: str | None = None,
+    position: str | None = None,
+    level: str | None = None,
+    equipment: str | None = None,
+    hidden_cautions: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Return the catalog rows that pass every filter, in catalog order.
+
+    Parameters
+    ----------
+    catalog : DataFrame
+        In the shape of :func:`backstretch_kit.load_stretches`.
+    area : str, optional
+        A body area; a stretch matches when it is its main area or one of its
+        secondary areas.
+    position, level : str, optional
+        Exact matches; ``None`` lets everything through.
+    equipment : str, optional
+        A piece of equipment the stretch uses, or :data:`NO_EQUIPMENT` for
+        stretches that need none.
+    hidden_cautions : iterable of str
+        Caution tags to hide: a stretch carrying any of them is left out.
+    """
+    keep = np.ones(len(catalog), dtype=bool)
+    if area is not None:
+        keep &= (catalog["body_area"].astype(str) == area).to_numpy() | catalog[
+            "secondary_areas"
+        ].map(lambda areas: area in areas).to_numpy(dtype=bool)
+    if position is not None:
+        keep &= (catalog["position"].astype(str) == position).to_numpy()
+    if level is not None:
+        keep &= (catalog["level"].astype(str) == level).to_numpy()
+    if equipment == NO_EQUIPMENT:
+        keep &= catalog["equipment"].map(lambda kit: not kit).to_numpy(dtype=bool)
+    elif equipment is not None:
+        keep &= catalog["equipment"].map(lambda kit: equipment in kit).to_numpy(dtype=bool)
+    hidden = frozenset(hidden_cautions)
+    if hidden:
+        keep &= (
+            catalog["cautions"].map(lambda tags: not hidden.intersection(tags)).to_numpy(dtype=bool)
+        )
+    return catalog[keep]

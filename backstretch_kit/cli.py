@@ -34,6 +34,7 @@ from .timer import (
     describe_next,
     describe_phase,
 )
+from .words import FINDING_TITLES, format_duration
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -42,8 +43,6 @@ TICK_S = 0.1
 
 #: Exit statuses.
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
-
-_LEVEL_WORD = {"stop": "STOP", "caution": "Take care", "info": "Note"}
 
 
 def _positive_scale(text: str) -> float:
@@ -152,14 +151,6 @@ def main(argv: list[str] | None = None) -> int:
 # -- play ------------------------------------------------------------------------------
 
 
-def _length_text(seconds: float) -> str:
-    """``"45 s"``, ``"0.5 s"`` or ``"3 min 05 s"``."""
-    if seconds < 60:
-        return f"{seconds:.3g} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
-
-
 def _ask_pain(question: str, out: TextIO, ask: Callable[[str], str]) -> int | None:
     """Ask a 0-10 pain score until the answer is one; empty (or Ctrl-D) skips."""
     while True:
@@ -244,7 +235,7 @@ class _Player:
         if isinstance(event, PhaseStarted):
             self.clear_line()
             phase = event.phase
-            length = _length_text(phase.seconds)
+            length = format_duration(phase.seconds)
             self.out.write(f"{phase.name} · {describe_phase(phase)} · {length}\n")
             if not self.live:
                 self.out.flush()
@@ -306,7 +297,7 @@ def run_play(
         profile = Profile(red_flags=_ask_red_flags(out, ask))
     findings = check_routine(routine, profile)
     for finding in findings:
-        out.write(f"{_LEVEL_WORD.get(finding.level, finding.level)}: {finding.message}\n")
+        out.write(f"{FINDING_TITLES[finding.level]}: {finding.message}\n")
     if any(f.level == "stop" for f in findings):
         # each stop says what to do (emergency care, a doctor soon): nothing to add to it
         out.write("This routine will not start.\n")
@@ -318,7 +309,7 @@ def run_play(
         return EXIT_BAD_INPUT
 
     player = _Player(args, routine, log, out, live=out.isatty())
-    total = _length_text(player.timer.total_s)
+    total = format_duration(player.timer.total_s)
     out.write(f"{routine.name}: {len(routine)} stretches, {total}. ")
     out.write("Press Ctrl-C to stop; finished holds are kept.\n")
     pain_before = None if args.no_questions else _ask_pain("Pain now, 0-10: ", out, ask)

@@ -37,8 +37,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .routine import format_duration
 from .vocab import BODY_AREAS, CAUTIONS
+from .words import format_duration, seconds_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .routine import Routine
@@ -47,7 +47,7 @@ __all__ = [
     "AGE_GROUPS",
     "ALL_CLEAR",
     "CAUTION_WORDS",
-    "LEVELS",
+    "FINDING_LEVELS",
     "NOT_EASING_WEEKS",
     "PAIN_CHANGE_THAT_MATTERS",
     "PROFILE_QUESTIONS",
@@ -67,8 +67,8 @@ __all__ = [
     "warning_signs_text",
 ]
 
-#: Finding levels, least to most serious.
-LEVELS: tuple[str, ...] = ("info", "caution", "stop")
+#: Finding levels, least to most serious (not the catalog's difficulty levels, vocab.LEVELS).
+FINDING_LEVELS: tuple[str, ...] = ("info", "caution", "stop")
 AGE_GROUPS: tuple[str, ...] = ("adult", "older adult")
 
 # Dose figures (seconds and counts), for static holds. "Far off" is beyond the outer bounds.
@@ -126,8 +126,8 @@ class Finding:
     body_area: str | None = None
 
     def __post_init__(self) -> None:
-        if self.level not in LEVELS:
-            raise GuidanceError(f"level must be one of {LEVELS}, got {self.level!r}")
+        if self.level not in FINDING_LEVELS:
+            raise GuidanceError(f"level must be one of {FINDING_LEVELS}, got {self.level!r}")
 
 
 # -- the red-flag screen ---------------------------------------------------------------------
@@ -670,13 +670,9 @@ def _stretch_facts(routine: Routine) -> dict[str, _Facts]:
     return facts
 
 
-def _seconds_text(seconds: float) -> str:
-    return f"{seconds:g} seconds" if seconds != 1 else "1 second"
-
-
 def _hold_findings(index: int, stretch_id: str, name: str, hold: float, older: bool) -> list:
     low, high = HOLD_RANGE_OLDER_S if older else HOLD_RANGE_S
-    said = f"{name}: holding for {_seconds_text(hold)}"
+    said = f"{name}: holding for {seconds_text(hold)}"
     findings = []
     if hold < HOLD_FAR_SHORT_S:
         findings.append(
@@ -865,5 +861,5 @@ def check_routine(routine: Routine, profile: Profile | None = None) -> list[Find
         area_seconds[area] = area_seconds.get(area, 0.0) + item.hold_s * item.reps
     ordered = {area: area_seconds[area] for area in BODY_AREAS if area in area_seconds}
     findings += _area_findings(ordered)
-    rank = {level: number for number, level in enumerate(reversed(LEVELS))}
+    rank = {level: number for number, level in enumerate(reversed(FINDING_LEVELS))}
     return sorted(findings, key=lambda finding: rank[finding.level])

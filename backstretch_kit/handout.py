@@ -38,13 +38,14 @@ from .guidance import (
     Profile,
     check_routine,
 )
-from .routine import Routine, RoutineError, RoutineItem, format_duration
+from .routine import Routine, RoutineError, RoutineItem
 from .vocab import AREA_COLOURS
+from .words import FINDING_TITLES, dose_text, format_duration
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["SUFFIXES", "dose_text", "picture_drawer", "write_handout"]
+__all__ = ["SUFFIXES", "picture_drawer", "write_handout"]
 
 SUFFIXES: tuple[str, ...] = (".html", ".pdf")
 
@@ -67,28 +68,12 @@ SAFETY_NOTE: tuple[str, ...] = (
     f"{URGENCIES['talk it over']} about {LASTING_PAIN_LABEL}.",
 )
 
-_LEVEL_TITLES = {
-    "stop": "Stop",
-    "caution": "Take care",
-    "info": "Good to know",
-}
 #: Over a stretch: a stop about one stretch means leaving that stretch out.
 _LEFT_OUT = "Leave this stretch out"
 _STOP_HEADING = "Stop: do not do these stretches now"
 
 
-# -- shared text --------------------------------------------------------------------------
-def dose_text(item: RoutineItem) -> str:
-    """Say an item's dose in plain words, such as ``"Hold 30 s, 2 times on each side ..."``."""
-    times = "once" if item.reps == 1 else f"{item.reps} times"
-    if item.sides == "each side":
-        times += " on each side (left side first)"
-    text = f"Hold {format_duration(item.hold_s)}, {times}"
-    if item.reps > 1 and item.rest_s > 0:
-        text += f", resting {format_duration(item.rest_s)} between holds"
-    return text + "."
-
-
+# -- pictures -----------------------------------------------------------------------------
 def picture_drawer() -> Drawer | None:
     """Return ``backstretch_kit.poses.draw_stretch`` if that module has it, else ``None``.
 
@@ -331,7 +316,7 @@ def _e(text: object) -> str:
 
 def _html_finding(finding: Finding) -> str:
     title = _LEFT_OUT if finding.level == "stop" and finding.item is not None else None
-    title = title or _LEVEL_TITLES[finding.level]
+    title = title or FINDING_TITLES[finding.level]
     return (
         f'<p class="finding {_e(finding.level)}" data-code="{_e(finding.code)}">'
         f'<span class="level">{_e(title)}:</span> {_e(finding.message)}</p>'
@@ -490,7 +475,7 @@ def _pdf(content: _Content, paper: str) -> bytes:
         pdf.ln(2)
         para("Before you start", 12.5, "B", 7)
         for finding in general:
-            para(f"{_LEVEL_TITLES[finding.level]}: {finding.message}", 10)
+            para(f"{FINDING_TITLES[finding.level]}: {finding.message}", 10)
     if not stops:
         pdf.ln(2)
         para("The stretches", 12.5, "B", 7)
@@ -560,7 +545,7 @@ def _pdf_item(pdf: Any, content: _Content, index: int, item: RoutineItem) -> Non
     for words in content.cautions(index):
         _hanging(pdf, "!", words, text_w, size=9.5)
     for finding in content.item_findings(index):
-        para(f"{_LEVEL_TITLES[finding.level]}: {finding.message}", 9.5)
+        para(f"{FINDING_TITLES[finding.level]}: {finding.message}", 9.5)
     if pdf.page_no() == page:
         bottom = max(pdf.get_y(), top + picture_h)
         # A bar in the area's colour down the left edge, as in the charts.

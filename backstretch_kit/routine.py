@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .vocab import BODY_AREAS, SIDES
+from .vocab import BODY_AREAS, MAX_HOLD_S, PHASE_KINDS, SIDES
+from .words import format_duration  # re-exported: notebooks import it from here
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -62,11 +63,10 @@ __all__ = [
 FILE_FORMAT = "backstretch-routine"
 FILE_VERSION = 1
 
-#: Phases of a schedule, in the order of the ordered categorical.
-PHASES: tuple[str, ...] = ("get ready", "hold", "switch side", "rest", "next stretch")
+PHASES = PHASE_KINDS  # the schedule's phase column uses the one vocabulary
 
-#: Limits beyond which a dose is taken to be a typing slip, not a plan.
-MAX_HOLD_S = 600.0
+#: Limits beyond which a dose is taken to be a typing slip, not a plan (the hold's is
+#: vocab.MAX_HOLD_S, shared with the catalog and the log).
 MAX_REST_S = 600.0
 MAX_REPS = 50
 #: Longest pause the timing settings (get ready, switch side, next stretch) accept.
@@ -757,18 +757,6 @@ def _item_from_dict(
         return routine.make_item(stretch_id, **dose)
     except RoutineError as error:
         raise error.located(path=source, item=index, stretch_id=stretch_id) from None
-
-
-def format_duration(seconds: float) -> str:
-    """Say a duration the way a person would: ``"4 min 20 s"``, ``"45 s"``, ``"1 h 2 min"``."""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    return f"{secs} s"
 
 
 def load_routine(path: str | Path, catalog: pd.DataFrame | None = None) -> Routine:

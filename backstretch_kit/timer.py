@@ -31,6 +31,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .vocab import PHASE_KINDS
+from .words import format_duration
+
 __all__ = [
     "BACK_RESTART_S",
     "CUE_KINDS",
@@ -48,7 +51,6 @@ __all__ = [
 ]
 
 #: Kinds of phase, in the order of the schedule's ``phase`` categories.
-PHASE_KINDS: tuple[str, ...] = ("get ready", "hold", "switch side", "rest", "next stretch")
 
 #: Every cue the timer can announce.
 CUE_KINDS: tuple[str, ...] = ("halfway", "3", "2", "1", "end", "switch side")
@@ -249,10 +251,6 @@ def _rep_text(phase: Phase) -> str:
     return ", ".join(parts)
 
 
-def _seconds_text(seconds: float) -> str:
-    return f"{seconds:g} s" if seconds < 60 else f"{seconds / 60:g} min"
-
-
 def describe_phase(phase: Phase) -> str:
     """Say what to do in a phase, e.g. ``"Hold · rep 3 of 10, left side"`` (plain text)."""
     reps = _rep_text(phase)
@@ -271,7 +269,7 @@ def describe_next(phase: Phase | None) -> str:
     """Say what comes next, e.g. ``"Next: Rest, 10 s"`` (plain text)."""
     if phase is None:
         return "Next: the end of the routine"
-    length = _seconds_text(phase.seconds)
+    length = format_duration(phase.seconds)
     if phase.kind == "hold":
         reps = _rep_text(phase)
         return f"Next: {phase.name}, hold {length}" + (f", {reps}" if reps else "")

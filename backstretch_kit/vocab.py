@@ -14,7 +14,9 @@ __all__ = [
     "DOSE_STYLES",
     "EQUIPMENT",
     "LEVELS",
+    "MAX_HOLD_S",
     "MOVEMENTS",
+    "PHASE_KINDS",
     "POSITIONS",
     "SIDES",
 ]
@@ -37,6 +39,13 @@ POSITIONS: tuple[str, ...] = ("lying", "seated", "standing", "kneeling", "all fo
 MOVEMENTS: tuple[str, ...] = ("flexion", "extension", "rotation", "side bend", "neutral")
 
 SIDES: tuple[str, ...] = ("both together", "each side")
+
+#: The phases of a played routine, in the order a timer meets them within a stretch.
+PHASE_KINDS: tuple[str, ...] = ("get ready", "hold", "switch side", "rest", "next stretch")
+
+#: Longest hold anything accepts, in seconds: ten minutes. A longer one is a typo,
+#: not a stretch (catalog rows, routine items and logged holds alike).
+MAX_HOLD_S = 600.0
 
 #: How a stretch is dosed. A static hold is held still for its time, and the ACSM
 #: flexibility figures (10-30 s, 2-4 times, about 60 s per area) are about holds like it.

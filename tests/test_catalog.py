@@ -427,3 +427,20 @@ def test_import_real_free_exercise_db(stretches):
     assert (imported["hold_s"] != 30.0).sum() > 20
     # the importer never collides with the built-in catalog
     assert not set(imported.index) & set(stretches.index)
+
+
+def test_filter_stretches_by_area_includes_secondary_areas_and_hides_cautions():
+    """An area matches main or secondary areas; hidden caution tags leave those rows out."""
+    from backstretch_kit.catalog import NO_EQUIPMENT, filter_stretches
+
+    catalog = load_stretches()
+    hips = filter_stretches(catalog, area="hips and glutes")
+    assert "knee-to-chest" in hips.index  # lower back, with hips as a secondary area
+    assert all(
+        row["body_area"] == "hips and glutes" or "hips and glutes" in row["secondary_areas"]
+        for _, row in hips.iterrows()
+    )
+    no_flexion = filter_stretches(catalog, hidden_cautions={"flexion"})
+    assert not any("flexion" in tags for tags in no_flexion["cautions"])
+    bare = filter_stretches(catalog, equipment=NO_EQUIPMENT)
+    assert len(bare) and all(not kit for kit in bare["equipment"])

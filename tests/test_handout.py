@@ -13,14 +13,14 @@ import pytest
 
 from backstretch_kit import handout
 from backstretch_kit.guidance import CAUTION_WORDS, RED_FLAGS, Profile
-from backstretch_kit.handout import dose_text, picture_drawer, write_handout
+from backstretch_kit.handout import picture_drawer, write_handout
 from backstretch_kit.routine import (
     Routine,
     RoutineError,
-    RoutineItem,
     format_duration,
     load_routine,
 )
+from backstretch_kit.words import dose_text
 
 DAY = dt.date(2026, 3, 14)
 
@@ -191,16 +191,6 @@ def test_unknown_suffix_is_refused_before_writing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_dose_text_in_plain_words() -> None:
-    """Doses read as a sentence; a single hold and zero rest say no rest."""
-    assert dose_text(RoutineItem("x", 30, 2, "each side", 10)) == (
-        "Hold 30 s, 2 times on each side (left side first), resting 10 s between holds."
-    )
-    assert dose_text(RoutineItem("x", 90, 1, "both together", 10)) == "Hold 1 min 30 s, once."
-    assert dose_text(RoutineItem("x", 20, 3, "both together", 0)) == "Hold 20 s, 3 times."
-
-
-# -- the picture hook ---------------------------------------------------------------------
 def _fake_drawer(stretch_id: str):
     """Draw a real matplotlib Figure, standing in for poses.draw_stretch."""
     from matplotlib.figure import Figure

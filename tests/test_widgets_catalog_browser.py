@@ -7,10 +7,11 @@ import re
 import pytest
 
 from backstretch_kit import load_stretches
+from backstretch_kit.catalog import NO_EQUIPMENT
 from backstretch_kit.guidance import Profile, check_routine
 from backstretch_kit.routine import Routine
 from backstretch_kit.widgets import catalog_browser
-from backstretch_kit.widgets.catalog_browser import NO_EQUIPMENT, CatalogBrowser
+from backstretch_kit.widgets.catalog_browser import CatalogBrowser
 
 #: The codes of check_routine's per-stretch safety findings, one per profile field.
 SAFETY_CODES = {

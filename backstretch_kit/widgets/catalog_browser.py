@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
-import numpy as np
 
+from ..catalog import NO_EQUIPMENT, filter_stretches
 from ..guidance import CAUTION_WORDS, PROFILE_QUESTIONS, conflicting_cautions
-from ..handout import dose_text, picture_drawer
+from ..handout import picture_drawer
 from ..routine import RoutineItem
 from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
+from ..words import dose_text
 from ._callbacks import watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 
@@ -28,10 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 
     from ..guidance import Profile
 
-__all__ = ["NO_EQUIPMENT", "CatalogBrowser", "filter_stretches"]
+__all__ = ["CatalogBrowser"]
 
-#: The equipment filter's choice for stretches that need nothing at all.
-NO_EQUIPMENT = "none needed"
 
 #: Profile conditions the browser offers as checkboxes: every condition that hides
 #: stretches by their caution tags (recent surgery depends on the operated area, which
@@ -41,53 +40,6 @@ _PROFILE_BOXES: tuple[tuple[str, str, str], ...] = tuple(
     for name, words in PROFILE_QUESTIONS
     if name != "recent_surgery"
 )
-
-
-def filter_stretches(
-    catalog: pd.DataFrame,
-    *,
-    area: str | None = None,
-    position: str | None = None,
-    level: str | None = None,
-    equipment: str | None = None,
-    hidden_cautions: Iterable[str] = (),
-) -> pd.DataFrame:
-    """Return the catalog rows that pass every filter, in catalog order.
-
-    Parameters
-    ----------
-    catalog : DataFrame
-        In the shape of :func:`backstretch_kit.load_stretches`.
-    area : str, optional
-        A body area; a stretch matches when it is its main area or one of its
-        secondary areas.
-    position, level : str, optional
-        Exact matches; ``None`` lets everything through.
-    equipment : str, optional
-        A piece of equipment the stretch uses, or :data:`NO_EQUIPMENT` for
-        stretches that need none.
-    hidden_cautions : iterable of str
-        Caution tags to hide: a stretch carrying any of them is left out.
-    """
-    keep = np.ones(len(catalog), dtype=bool)
-    if area is not None:
-        keep &= (catalog["body_area"].astype(str) == area).to_numpy() | catalog[
-            "secondary_areas"
-        ].map(lambda areas: area in areas).to_numpy(dtype=bool)
-    if position is not None:
-        keep &= (catalog["position"].astype(str) == position).to_numpy()
-    if level is not None:
-        keep &= (catalog["level"].astype(str) == level).to_numpy()
-    if equipment == NO_EQUIPMENT:
-        keep &= catalog["equipment"].map(lambda kit: not kit).to_numpy(dtype=bool)
-    elif equipment is not None:
-        keep &= catalog["equipment"].map(lambda kit: equipment in kit).to_numpy(dtype=bool)
-    hidden = frozenset(hidden_cautions)
-    if hidden:
-        keep &= (
-            catalog["cautions"].map(lambda tags: not hidden.intersection(tags)).to_numpy(dtype=bool)
-        )
-    return catalog[keep]
 
 
 def _choice(label: str, values: Iterable[str]) -> list[tuple[str, str | None]]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from ..routine import format_duration
+from ..words import format_duration
 from ._callbacks import click, watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 

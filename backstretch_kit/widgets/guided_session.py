@@ -22,22 +22,19 @@ from ..guidance import check_routine, pain_change_advice
 from ..log import LogError
 from ..session import LoggedSession
 from ..timer import PhaseFinished, RoutineEnded
+from ..words import FINDING_COLOURS, FINDING_ICONS, FINDING_TITLES
 from ._callbacks import click
 from .timer_widget import TimerWidget
 
 __all__ = ["GuidedSession"]
 
 
-_LEVEL_MARK = {"stop": "⛔ Stop", "caution": "⚠️ Take care", "info": "ℹ️ Note"}
-_LEVEL_COLOUR = {"stop": "#b00020", "caution": "#8a5a00", "info": "#1f4e79"}
-
-
 def _findings_html(findings: list[Any]) -> str:
     if not findings:
         return ""
     rows = "".join(
-        f'<li style="color:{_LEVEL_COLOUR.get(f.level, "inherit")}">'
-        f"<b>{_LEVEL_MARK.get(f.level, html.escape(f.level))}:</b> {html.escape(f.message)}</li>"
+        f'<li style="color:{FINDING_COLOURS[f.level]}">'
+        f"<b>{FINDING_ICONS[f.level]} {FINDING_TITLES[f.level]}:</b> {html.escape(f.message)}</li>"
         for f in findings
     )
     return f'<ul style="margin:0.3em 0;padding-left:1.2em">{rows}</ul>'

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..log import LogError
-from ..routine import format_duration
+from ..words import format_duration
 from ._callbacks import click
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only

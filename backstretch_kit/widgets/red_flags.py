@@ -23,11 +23,10 @@ from ..guidance import (
     Profile,
     screen_red_flags,
 )
+from ..words import FINDING_COLOURS
 from ._callbacks import watch
 
 __all__ = ["RedFlagScreen"]
-
-_COLOURS = {"stop": "#b00020", "caution": "#8a5a00", "info": "#1f4e79"}
 
 
 class RedFlagScreen(W.VBox):
@@ -155,7 +154,7 @@ class RedFlagScreen(W.VBox):
         self.findings = screen_red_flags(self.answers, self.symptom_weeks)
         if self.findings:
             items = "".join(
-                f'<li style="color:{_COLOURS[f.level]}">{html.escape(f.message)}</li>'
+                f'<li style="color:{FINDING_COLOURS[f.level]}">{html.escape(f.message)}</li>'
                 for f in self.findings
             )
             self.verdict.value = f"<ul>{items}</ul>"

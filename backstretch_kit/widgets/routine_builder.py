@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from ..routine import Routine, RoutineError, format_duration
+from ..catalog import filter_stretches
+from ..routine import Routine, RoutineError
 from ..vocab import BODY_AREAS, SIDES
+from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration
 from ._callbacks import click, watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
-from .catalog_browser import filter_stretches
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import pandas as pd
@@ -30,12 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 
 __all__ = ["RoutineBuilder"]
 
-#: How each finding level looks: colour and the words in front of the message.
-_LEVEL_LOOK: dict[str, tuple[str, str]] = {
-    "stop": ("#B3261E", "Stop"),
-    "caution": ("#8A5A00", "Take care"),
-    "info": ("#0B5C8C", "Good to know"),
-}
 _DOSE_FIELDS = ("hold_s", "reps", "rest_s", "sides")
 
 
@@ -50,7 +45,7 @@ def findings_html(findings: list[Finding]) -> str:
         return "<p>Nothing to flag: the doses and stretches fit the usual guidance.</p>"
     rows = []
     for finding in findings:
-        colour, words = _LEVEL_LOOK[finding.level]
+        colour, words = FINDING_COLOURS[finding.level], FINDING_TITLES[finding.level]
         rows.append(
             f"<li class='bk-finding bk-finding-{finding.level}'>"
             f"<b style='color:{colour}'>{words}:</b> {html.escape(finding.message)}</li>"

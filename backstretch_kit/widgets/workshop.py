@@ -13,7 +13,8 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from ..routine import Routine, format_duration
+from ..routine import Routine
+from ..words import format_duration
 from ._callbacks import click, watch
 from .guided_session import GuidedSession
 
