@@ -32,6 +32,10 @@ side, which is on the viewer's left. ``*_shoulder`` and ``*_hip`` are
 abduction (limb out to the side, negative crosses the body), ``*_elbow`` and
 ``*_knee`` bend toward the middle of the body. ``head_turn`` turns the face
 toward the viewer's right and ``twist`` turns the shoulders (narrowing them).
+``nod`` tips the head forward, chin down, the way the face points: seen from
+the front the head drops (and, when turned, moves toward the side it looks at)
+and the face slides down it. In the side views ``neck`` and ``head`` already
+are flexion, so ``nod`` is for the front and above views only.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ ANGLE_COLUMNS: tuple[str, ...] = (
     "neck",
     "head",
     "head_turn",
+    "nod",
     "twist",
     "near_shoulder",
     "near_elbow",
@@ -124,6 +129,7 @@ LIMITS: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "neck": (-70.0, 80.0, VIEWS),
     "head": (-40.0, 40.0, VIEWS),
     "head_turn": (-85.0, 85.0, VIEWS),
+    "nod": (-30.0, 70.0, VIEWS),
     "twist": (-80.0, 80.0, VIEWS),
 }
 
@@ -216,6 +222,7 @@ class Body:
     face_dir: float  # degrees; where the face points (side) or the turn (front)
     head_turn: float = 0.0
     nose: tuple[float, float] | None = None
+    nod: float = 0.0  # degrees the head tips forward, chin down (front and above views)
 
     def shifted(self, dx: float, dy: float) -> Body:
         """Return the same body moved by ``(dx, dy)``."""
@@ -234,6 +241,7 @@ class Body:
             face_dir=self.face_dir,
             head_turn=self.head_turn,
             nose=None if self.nose is None else mv(self.nose),
+            nod=self.nod,
         )
 
     def lowest(self) -> tuple[str, float]:
@@ -300,11 +308,20 @@ def pose_body(view: str, angles: dict[str, float], scale: dict[str, float]) -> B
     d_upper = d_mid - a["thoracic"]
     d_neck = d_upper - a["neck"]
     d_head = d_neck - a["head"]
+    nod = 0.0 if sagittal else math.radians(a["nod"])
+    turn_rad = 0.0 if sagittal else math.radians(a["head_turn"])
+
+    def nodded(p: tuple[float, float], deg: float, length: float) -> tuple[float, float]:
+        # seen from the front a forward nod shortens the neck and head, and a turned head
+        # nods toward the side it faces (toward the viewer's right for a positive turn)
+        p = _step(p, deg, length * math.cos(nod))
+        return _step(p, deg - 90, length * math.sin(nod) * math.sin(turn_rad))
+
     waist = _step(hip, d_lower, _length(scale, "", "lower"))
     chest = _step(waist, d_mid, _length(scale, "", "mid"))
     neck_base = _step(chest, d_upper, _length(scale, "", "upper"))
-    neck_top = _step(neck_base, d_neck, _length(scale, "", "neck"))
-    head_centre = _step(neck_top, d_head, HEAD_RADIUS * 0.85)
+    neck_top = nodded(neck_base, d_neck, _length(scale, "", "neck"))
+    head_centre = nodded(neck_top, d_head, HEAD_RADIUS * 0.85)
 
     points: dict[str, tuple[float, float]] = {
         "hip": hip,
@@ -397,11 +414,11 @@ def pose_body(view: str, angles: dict[str, float], scale: dict[str, float]) -> B
         turn = 0.0
     else:
         turn = a["head_turn"]
-        # the nose slides across the face as the head turns; a level face shows no nose
+        # the nose slides across the face as the head turns, and down it as the head nods
         nose = _step(
-            _step(head_centre, d_head - 90, HEAD_RADIUS * math.sin(math.radians(turn))),
+            _step(head_centre, d_head - 90, HEAD_RADIUS * math.sin(turn_rad) * math.cos(nod)),
             d_head + 180,
-            HEAD_RADIUS * 0.15,
+            HEAD_RADIUS * (0.15 * math.cos(nod) + math.sin(nod)),
         )
         face_dir = d_head - 90
     points["nose"] = nose
@@ -414,6 +431,7 @@ def pose_body(view: str, angles: dict[str, float], scale: dict[str, float]) -> B
         face_dir=face_dir,
         head_turn=turn,
         nose=nose,
+        nod=math.degrees(nod),
     )
 
 
@@ -455,7 +473,10 @@ def place_props(
         if kind in ("floor", "mat"):
             continue  # drawn with the frame, it spans the whole picture
         if kind == "chair":
-            props.append(_chair(body, anchors[0], x, y, facing))
+            chair, problem = _chair(body, anchors, facing)
+            if problem:
+                return props, problem
+            props.append(chair)
         elif kind == "bed":
             top = y - contact_radius(body, anchors[0])
             head_x = body.head_centre[0]
@@ -538,11 +559,29 @@ def _band(
     return [_step(a2, n, half), _step(b2, n, half), _step(b2, n, -half), _step(a2, n, -half)]
 
 
-def _chair(body: Body, anchor: str, x: float, y: float, facing: float) -> Prop:
+def _chair(body: Body, anchors: list[str], facing: float) -> tuple[Prop, str | None]:
+    """A chair under ``anchors[0]``; with a second anchor, seen from its side with the
+    back rest at that point (a sitter sideways on it, seen from the front, holding the back)."""
+    anchor = anchors[0]
+    x, y = body.points[anchor]
     top = y - contact_radius(body, anchor) - 0.005
     legs_y = 0.0
-    if body.view in SIDE_VIEWS:
-        if anchor == "hip":
+    back_top = top + CHAIR_BACK_HEIGHT
+    if len(anchors) > 1:
+        hold_x, hold_y = body.points[anchors[1]]
+        gap = abs(hold_x - x)
+        if not 0.08 <= gap <= CHAIR_SEAT_DEPTH - 0.04:
+            return Prop("chair"), (
+                f"the chair back at {anchors[1]} would be {gap:.2f} from {anchor} "
+                f"(0.08 to {CHAIR_SEAT_DEPTH - 0.04:.2f} puts it beside the seat)"
+            )
+        if not top + 0.04 <= hold_y:
+            return Prop("chair"), f"{anchors[1]} is below the chair's seat, not at its back"
+        back_top = max(back_top, hold_y + 0.05)  # the hand holds the back, not the air above
+    if body.view in SIDE_VIEWS or len(anchors) > 1:
+        if len(anchors) > 1:
+            back_x = body.points[anchors[1]][0]
+        elif anchor == "hip":
             back_x = x - facing * 0.09  # the back rest is behind the sitter
         else:
             hip_x = body.points["hip"][0]
@@ -553,10 +592,10 @@ def _chair(body: Body, anchor: str, x: float, y: float, facing: float) -> Prop:
             "chair",
             [
                 ("poly", [(x0, top - 0.025), (x1, top - 0.025), (x1, top), (x0, top)]),
-                ("line", [(back_x, legs_y), (back_x, top + CHAIR_BACK_HEIGHT)]),
+                ("line", [(back_x, legs_y), (back_x, back_top)]),
                 ("line", [(front_x, legs_y), (front_x, top)]),
             ],
-        )
+        ), None
     x0, x1 = x - 0.17, x + 0.17
     return Prop(
         "chair",
@@ -574,4 +613,4 @@ def _chair(body: Body, anchor: str, x: float, y: float, facing: float) -> Prop:
             ("line", [(x0 + 0.015, legs_y), (x0 + 0.015, top)]),
             ("line", [(x1 - 0.015, legs_y), (x1 - 0.015, top)]),
         ],
-    )
+    ), None

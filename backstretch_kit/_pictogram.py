@@ -39,6 +39,21 @@ def _capsule(seg: fg.Segment, extra: float = 0.0, n: int = 10) -> list[tuple[flo
     return pts
 
 
+def _back_half(
+    points: list[tuple[float, float]], seg: fg.Segment, face_dir: float
+) -> list[tuple[float, float]]:
+    """The part of a capsule outline behind the segment's axis: away from where the face points."""
+    (x0, y0), (x1, y1) = seg.start, seg.end
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    fx, fy = math.cos(math.radians(face_dir)), math.sin(math.radians(face_dir))
+    if nx * fx + ny * fy > 0:  # make the normal point to the back
+        nx, ny = -nx, -ny
+    # the capsule's outline runs round in order, so the kept points stay one run (closed
+    # along the axis through the two tips)
+    return [(x, y) for x, y in points if (x - x0) * nx + (y - y0) * ny >= -1e-9]
+
+
 def draw_pose(
     ax: Axes,
     body: fg.Body,
@@ -46,7 +61,7 @@ def draw_pose(
     *,
     tint: tuple[str, ...] = (),
     colour: str | None = None,
-    arrow: tuple[str, float, float] | None = None,
+    arrow: tuple[str, float, float, float] | None = None,
     start: fg.Body | None = None,
     side_drawn: str = "",
 ) -> None:
@@ -61,12 +76,15 @@ def draw_pose(
     props : list of Prop
         Furniture and kit placed around it.
     tint : tuple of str
-        Segment names to tint, in ``colour`` (no tint without a colour).
-    arrow : (point, bend, shift), optional
+        Segment names to tint, in ``colour`` (no tint without a colour); ``"neck:back"``
+        tints only the back half of the neck (side views), away from the face.
+    arrow : (point, bend, shift, off), optional
         The body point whose move from ``start`` to ``body`` the arrow shows, how much
-        the arrow curves, and how far it slides along its own direction.
+        the arrow curves, how far it slides along its own direction and how far it stands
+        off the body (negative: on the other side of the point).
     side_drawn : str
-        ``"left"`` or ``"right"`` for a stretch done on each side, noted in a corner.
+        ``"left"`` or ``"right"`` for a stretch done on each side. A right side is
+        drawn mirrored, as the left: pictures always show the side done first.
     """
     from matplotlib.patches import Circle, Polygon
 
@@ -161,12 +179,16 @@ def draw_pose(
         if prop.behind:
             draw_prop(prop, 2)
 
+    backs = {t.partition(":")[0] for t in tint if t.endswith(":back")}
     if colour and tint:
         for seg in body.segments:
-            if seg.name in tint:
+            if seg.name in tint or seg.name in backs:
+                halo = _capsule(seg, 0.028)
+                if seg.name not in tint:
+                    halo = _back_half(halo, seg, body.face_dir)
                 ax.add_patch(
                     Polygon(
-                        _capsule(seg, 0.028),
+                        halo,
                         closed=True,
                         facecolor=colour,
                         edgecolor="none",
@@ -197,13 +219,28 @@ def draw_pose(
                 gid="area-segment" if fill != shade else seg.name,
             )
         )
+        if colour and seg.name in backs and seg.layer != "far":
+            ax.add_patch(
+                Polygon(
+                    _back_half(_capsule(seg), seg, body.face_dir),
+                    closed=True,
+                    facecolor=colour,
+                    edgecolor="none",
+                    zorder=z + 0.5,
+                    gid="area-segment",
+                )
+            )
+    # a head nodding toward the viewer comes in front of its (tinted) neck and of a hand on
+    # its back, with a light rim to keep its outline against them
+    nodding = body.nod > 0
     ax.add_patch(
         Circle(
             body.head_centre,
             body.head_radius,
             facecolor=NEAR_COLOUR,
-            edgecolor="none",
-            zorder=5,
+            edgecolor="white" if nodding else "none",
+            lw=1.2 if nodding else None,
+            zorder=5.6 if nodding else 5,
             gid="head",
         )
     )
@@ -230,8 +267,11 @@ def draw_pose(
             draw_prop(prop, 7)
 
     if start is not None and arrow is not None:
-        point, bend, shift = arrow
-        _draw_arrow(ax, start.points[point], body.points[point], bend, shift, body.points["chest"])
+        point, bend, shift, *rest = arrow
+        off = rest[0] if rest else 0.07  # the usual stand-off
+        _draw_arrow(
+            ax, start.points[point], body.points[point], bend, shift, body.points["chest"], off
+        )
     if body.view not in fg.FLOOR_VIEWS:
         ax.text(
             0.02,
@@ -243,6 +283,11 @@ def draw_pose(
             fontsize=7,
             color="#6B7480",
         )
+    if side_drawn == "right":
+        # The timer and the handout start an each-side stretch on the left, so the
+        # picture shows that side: the mirror image of the side the pose was written for.
+        ax.invert_xaxis()
+        side_drawn = "left"
     if side_drawn:
         ax.text(
             0.98,
@@ -263,8 +308,10 @@ def _draw_arrow(
     bend: float,
     shift: float,
     chest: tuple[float, float],
+    off: float = 0.07,
 ) -> None:
-    """An arrow from ``a`` to ``b``, lengthened if short, stood off the body, slid by ``shift``."""
+    """An arrow from ``a`` to ``b``, lengthened if short, stood ``off`` the body, slid by
+    ``shift``."""
     from matplotlib.patches import FancyArrowPatch
 
     dx, dy = b[0] - a[0], b[1] - a[1]
@@ -286,7 +333,6 @@ def _draw_arrow(
             nx, ny = -nx, -ny
     elif (mx - bx) * nx + (my - by) * ny < 0:
         nx, ny = -nx, -ny
-    off = 0.07
     ux, uy = dx / dist, dy / dist
     a = (a[0] + nx * off + ux * shift, a[1] + ny * off + uy * shift)
     b = (b[0] + nx * off + ux * shift, b[1] + ny * off + uy * shift)
@@ -307,28 +353,40 @@ def _draw_arrow(
 
 
 def _draw_face(ax: Axes, body: fg.Body) -> None:
-    """Seen from the front: two eyes that slide sideways as the head turns, and a nose."""
+    """Seen from the front: two eyes that slide sideways as the head turns and down as it
+    nods, and a nose at the edge of the head once it is turned or nodded far enough."""
     from matplotlib.patches import Circle
 
     r, (hx, hy) = body.head_radius, body.head_centre
     across = (math.cos(math.radians(body.face_dir)), math.sin(math.radians(body.face_dir)))
     up = (-across[1], across[0])
-    turn = math.radians(body.head_turn)
+    turn, nod = math.radians(body.head_turn), math.radians(body.nod)
+    z = 5.7 if body.nod > 0 else 5.5  # over the head, which comes forward when it nods
+
+    def at(k: float, v: float, most: float) -> tuple[float, float]:
+        reach = math.hypot(k, v)
+        if reach > most:  # keep the feature on the head
+            k, v = k * most / reach, v * most / reach
+        return (hx + k * r * across[0] + v * r * up[0], hy + k * r * across[1] + v * r * up[1])
+
     for eye in (-0.38, 0.38):
-        k = max(-0.82, min(0.82, eye * math.cos(turn) + 0.75 * math.sin(turn)))
-        centre = (
-            hx + k * r * across[0] + 0.12 * r * up[0],
-            hy + k * r * across[1] + 0.12 * r * up[1],
-        )
+        k = max(-0.82, min(0.82, eye * math.cos(turn) + 0.75 * math.sin(turn) * math.cos(nod)))
+        v = 0.12 * math.cos(nod) - 0.75 * math.sin(nod)
         ax.add_patch(
-            Circle(centre, r * 0.13, facecolor="white", edgecolor="none", zorder=5.5, gid="eye")
+            Circle(
+                at(k, v, 0.85), r * 0.13, facecolor="white", edgecolor="none", zorder=z, gid="eye"
+            )
         )
-    if abs(body.head_turn) > 30:
-        k = math.copysign(0.95, body.head_turn)
-        nose = (
-            hx + k * r * across[0] - 0.12 * r * up[0],
-            hy + k * r * across[1] - 0.12 * r * up[1],
-        )
+    if abs(body.head_turn) > 30 or body.nod > 30:
+        k = math.copysign(0.95, body.head_turn) if abs(body.head_turn) > 30 else 0.0
+        v = -0.12 * math.cos(nod) - 0.95 * math.sin(nod)
         ax.add_patch(
-            Circle(nose, r * 0.24, facecolor=NEAR_COLOUR, edgecolor="none", zorder=5, gid="nose")
+            Circle(
+                at(k, v, 0.96),
+                r * 0.24,
+                facecolor=NEAR_COLOUR,
+                edgecolor="none",
+                zorder=z - 0.5,
+                gid="nose",
+            )
         )

@@ -17,21 +17,28 @@ The pose file
     ``above-side`` (lying on one side, seen from the ceiling).
 angle columns
     Degrees; a blank cell is 0. Joint ranges are checked: a knee or elbow bent
-    backwards, or a neck past its range, is refused.
+    backwards, or a neck past its range, is refused. ``nod`` (the chin dropping
+    toward the viewer, front and above views only) may be left out of a file.
 ``rest_on``
     The body point that rests on the floor (or on the bed, if there is one);
     no other part may go through the floor.
 ``props``
     ``;``-separated, each ``kind`` or ``kind:point[+point]``, for instance
-    ``chair``, ``step:near_ankle`` or ``strap:near_toe+near_hand``.
+    ``chair``, ``step:near_ankle`` or ``strap:near_toe+near_hand``. A chair with
+    a second point, ``chair:hip+far_hand``, is seen from its side with its back
+    rest at that point: someone sitting sideways on it, holding the back.
 ``side_drawn``
     ``left`` or ``right`` for a stretch done on each side, else blank.
 ``arrow``
-    On the stretch row: ``point [bend [shift]]``, the body point whose move from
-    the start pose the arrow shows.
+    On the stretch row: ``point [bend [shift [off]]]``, the body point whose move
+    from the start pose the arrow shows, how much the arrow curves, how far it
+    slides along its own direction and how far it stands off the body (0.07 by
+    default; negative puts it on the other side of the point).
 ``tint``, ``scale`` (optional)
     Segments to tint in the area colour (default: by the catalog's body area),
-    and ``part=factor`` length factors for limbs pointing out of the picture.
+    ``segment:back`` for only the half behind it (side views: ``neck:back`` is the
+    nape, not the throat), and ``part=factor`` length factors for limbs pointing
+    out of the picture.
 
 Examples
 --------
@@ -69,13 +76,20 @@ __all__ = [
     "contact_sheet",
     "draw_stretch",
     "load_poses",
+    "save_contact_sheet",
     "save_stretch_picture",
     "to_svg",
 ]
 
 PHASES: tuple[str, ...] = ("start", "stretch")
+#: An arrow's bend, shift and stand-off when the ``arrow`` cell leaves them out.
+ARROW_DEFAULTS = (0.25, 0.0, 0.07)
 TEXT_COLUMNS = ("stretch_id", "phase", "view", "rest_on", "props", "side_drawn", "arrow")
 OPTIONAL_COLUMNS = ("tint", "scale")
+#: Angle columns added after the first pose files: a file without them reads them as 0.
+OPTIONAL_ANGLE_COLUMNS = ("nod",)
+#: ``segment:part`` in the tint column tints only that part of a segment (side views).
+TINT_PARTS = ("back",)
 
 #: Segments tinted for each body area when a row names none.
 DEFAULT_TINT: dict[str, tuple[str, ...]] = {
@@ -114,7 +128,7 @@ class _Pose:
     rest_on: str
     props: tuple[tuple[str, tuple[str, ...]], ...]
     side_drawn: str
-    arrow: tuple[str, float, float] | None
+    arrow: tuple[str, float, float, float] | None
     tint: tuple[str, ...]
     scale: dict[str, float]
     body: fg.Body
@@ -192,10 +206,11 @@ def _parse(
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError) as exc:
         raise PoseError(f"{path}: cannot read the pose data: {exc}") from exc
-    missing = [c for c in (*TEXT_COLUMNS, *fg.ANGLE_COLUMNS) if c not in raw.columns]
+    required = [c for c in fg.ANGLE_COLUMNS if c not in OPTIONAL_ANGLE_COLUMNS]
+    missing = [c for c in (*TEXT_COLUMNS, *required) if c not in raw.columns]
     if missing:
         raise PoseError(f"{path}: missing column(s) {', '.join(missing)}")
-    for col in OPTIONAL_COLUMNS:
+    for col in (*OPTIONAL_COLUMNS, *OPTIONAL_ANGLE_COLUMNS):
         if col not in raw.columns:
             raw[col] = ""
     poses: dict[tuple[str, str], _Pose] = {}
@@ -232,9 +247,7 @@ def _parse(
                 "rest_on": p.rest_on,
                 "props": ";".join(k if not a else f"{k}:{'+'.join(a)}" for k, a in p.props),
                 "side_drawn": p.side_drawn,
-                "arrow": ""
-                if p.arrow is None
-                else " ".join(f"{v:g}" if i else str(v) for i, v in enumerate(p.arrow)),
+                "arrow": _arrow_text(p.arrow),
                 "tint": ";".join(p.tint),
                 "scale": ";".join(f"{k}={v:g}" for k, v in p.scale.items()),
             }
@@ -285,6 +298,12 @@ def _parse_row(path: Path, row: int, rec: dict[str, str], stretches: pd.DataFram
     for col in ("head_turn", "twist"):
         if view in fg.SIDE_VIEWS and angles[col]:
             raise fail(col, "a turn toward the viewer is drawn only in the front and above views")
+    if view in fg.SIDE_VIEWS and angles["nod"]:
+        raise fail(
+            "nod",
+            "in the side views the chin goes down with 'neck' and 'head'; 'nod' is "
+            "for the front and above views",
+        )
     scale = _parse_scale(rec["scale"], fail)
     for col, (low, high, views) in fg.LIMITS.items():
         side, _, joint = col.partition("_")
@@ -325,24 +344,34 @@ def _parse_row(path: Path, row: int, rec: dict[str, str], stretches: pd.DataFram
 
     arrow = None
     if rec["arrow"]:
-        # "point [bend [shift]]": the body point that moves, how much the arrow curves, and
-        # how far to slide it along its own direction (to clear a body part it would cross)
+        # "point [bend [shift [off]]]": the body point that moves, how much the arrow curves,
+        # how far to slide it along its own direction (to clear a body part it would cross),
+        # and how far to stand it off the body (negative: to the other side of the point)
         parts = rec["arrow"].split()
-        if parts[0] not in fg.POINT_NAMES or len(parts) > 3:
-            raise fail("arrow", f"{rec['arrow']!r} is not 'point [bend [shift]]'")
+        if parts[0] not in fg.POINT_NAMES or len(parts) > 4:
+            raise fail("arrow", f"{rec['arrow']!r} is not 'point [bend [shift [off]]]'")
         try:
-            numbers = [float(x) for x in parts[1:]] + [0.25, 0.0][len(parts) - 1 :]
+            numbers = [float(x) for x in parts[1:]] + list(ARROW_DEFAULTS[len(parts) - 1 :])
         except ValueError:
-            raise fail("arrow", f"{rec['arrow']!r}: bend and shift must be numbers") from None
-        arrow = (parts[0], numbers[0], numbers[1])
+            numbers = [math.nan]
+        if not all(math.isfinite(n) for n in numbers):
+            raise fail("arrow", f"{rec['arrow']!r}: bend, shift and off must be numbers")
+        if abs(numbers[2]) > 0.3:
+            raise fail("arrow", f"{rec['arrow']!r}: off {numbers[2]:g} is not from -0.3 to 0.3")
+        arrow = (parts[0], numbers[0], numbers[1], numbers[2])
     elif phase == "stretch":
         raise fail("arrow", "the stretch phase needs an arrow showing the movement")
 
     segment_names = _segment_names()
     tint = tuple(t.strip() for t in rec["tint"].split(";") if t.strip())
     for t in tint:
-        if t not in segment_names:
+        name, _, part = t.partition(":")
+        if name not in segment_names:
             raise fail("tint", f"{t!r} is not a segment ({', '.join(sorted(segment_names))})")
+        if part and part not in TINT_PARTS:
+            raise fail("tint", f"{t!r}: the part after ':' can only be {', '.join(TINT_PARTS)}")
+        if part and view not in fg.SIDE_VIEWS:
+            raise fail("tint", f"{t!r}: the back of a segment is tinted only in the side views")
     if not tint:
         area = stretches.loc[sid, "body_area"] if "body_area" in stretches.columns else None
         tint = DEFAULT_TINT.get(str(area), ())
@@ -382,6 +411,15 @@ def _parse_row(path: Path, row: int, rec: dict[str, str], stretches: pd.DataFram
         body,
         tuple(placed),
     )
+
+
+def _arrow_text(arrow: tuple[str, float, float, float] | None) -> str:
+    if arrow is None:
+        return ""
+    point, *numbers = arrow
+    if numbers[2] == ARROW_DEFAULTS[2]:
+        numbers = numbers[:2]  # the usual stand-off goes unsaid, as in the file
+    return " ".join([point, *(f"{v:g}" for v in numbers)])
 
 
 def _parse_scale(text: str, fail: Any) -> dict[str, float]:
@@ -548,3 +586,16 @@ def contact_sheet(
         name = str(catalog.loc[sid, "name"]) if sid in catalog.index else sid
         ax.set_title(textwrap.fill(name, 28), fontsize=8.5, color=NEAR_COLOUR, pad=2)
     return fig
+
+
+def save_contact_sheet(path: str | Path, phase: str = "stretch", *, dpi: int = 120) -> Path:
+    """Draw every posed stretch in one grid and write it as a PNG: the docs' overview.
+
+    ``save_contact_sheet("docs/pictograms.png")``, run from the repository's top folder,
+    regenerates the overview picture in the README. Returns the path written.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        raise PoseError(f"{target}: the contact sheet is written as .png, not {target.suffix!r}")
+    contact_sheet(phase=phase).savefig(target, dpi=dpi, facecolor="white")
+    return target
