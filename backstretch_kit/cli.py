@@ -113,7 +113,7 @@ def add_workshop_command(subparsers: Any) -> argparse.ArgumentParser:
     )
 
     def run_workshop(args: argparse.Namespace) -> int:
-        from .workshop import serve_workshop, voila_command
+        from .serve import serve_workshop, voila_command
 
         if args.print_command:
             print(" ".join(voila_command(port=args.port, ip=args.ip)))
