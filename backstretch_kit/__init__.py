@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # catalog
     "load_stretches": "catalog",
-    "import_free_exercise_db": "catalog",
+    "import_free_exercise_db": "catalog_import",
     "CatalogError": "catalog",
     "BODY_AREAS": "vocab",
     "AREA_COLOURS": "vocab",
@@ -32,8 +32,8 @@ _EXPORTS: dict[str, str] = {
     "Routine": "routine",
     "RoutineItem": "routine",
     "RoutineError": "routine",
-    "load_routine": "routine",
-    "ready_routines": "routine",
+    "load_routine": "routine_file",
+    "ready_routines": "routine_file",
     "check_routine": "guidance",
     "Finding": "guidance",
     "Profile": "guidance",
@@ -70,7 +70,8 @@ __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from ._data import user_data_dir
-    from .catalog import CatalogError, import_free_exercise_db, load_stretches
+    from .catalog import CatalogError, load_stretches
+    from .catalog_import import import_free_exercise_db
     from .charts import ChartError
     from .demo import sample_log
     from .guidance import (
@@ -86,7 +87,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .handout import write_handout
     from .log import LogError, SessionLog
     from .poses import PoseError, draw_stretch, load_poses
-    from .routine import Routine, RoutineError, RoutineItem, load_routine, ready_routines
+    from .routine import Routine, RoutineError, RoutineItem
+    from .routine_file import load_routine, ready_routines
     from .timer import (
         CueDue,
         HoldTimer,

@@ -1,0 +1,235 @@
+"""The routine file: a small, versioned JSON format, read with clear errors.
+
+Routine files
+-------------
+``routine.save(path)`` writes a small JSON document::
+
+    {
+      "format": "backstretch-routine",
+      "version": 1,
+      "name": "Lower back",
+      "notes": "",
+      "timing": {"get_ready_s": 5.0, "switch_s": 5.0, "transition_s": 10.0},
+      "items": [
+        {"stretch_id": "knee-to-chest", "hold_s": 30.0, "reps": 2,
+         "sides": "both together", "rest_s": 10.0}
+      ]
+    }
+
+Keys are written in a fixed order and indented, so two versions of a routine
+diff line by line. An item's ``note`` is written only when it is not empty.
+When reading, ``notes``, ``timing`` and an item's dose fields may be left out
+(the dose then comes from the catalog). Unknown fields are **refused** with a
+:class:`RoutineError` naming them, on purpose: a misspelt ``"hold"`` for
+``"hold_s"`` would otherwise be dropped and the catalog's dose used without a
+word.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .routine import _DOSE_FIELDS, Routine, RoutineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "FILE_FORMAT",
+    "FILE_VERSION",
+    "load_routine",
+    "read_routine_file",
+    "ready_routines",
+    "routine_from_dict",
+    "routine_to_dict",
+    "save_routine",
+]
+
+FILE_FORMAT = "backstretch-routine"
+FILE_VERSION = 1
+
+_ITEM_FIELDS = ("stretch_id", *_DOSE_FIELDS, "note")
+_TIMING_FIELDS = ("get_ready_s", "switch_s", "transition_s")
+_FILE_FIELDS = ("format", "version", "name", "notes", "timing", "items")
+
+
+def routine_to_dict(routine: Routine) -> dict[str, Any]:
+    """Return a routine as the JSON document :func:`save_routine` writes."""
+    return {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "name": routine.name,
+        "notes": routine.notes,
+        "timing": {
+            "get_ready_s": routine.get_ready_s,
+            "switch_s": routine.switch_s,
+            "transition_s": routine.transition_s,
+        },
+        "items": [item.to_dict() for item in routine.items],
+    }
+
+
+def routine_from_dict(
+    data: Mapping[str, Any],
+    catalog: pd.DataFrame | None = None,
+    *,
+    source: str | Path | None = None,
+) -> Routine:
+    """Build a routine from a routine-file document (see the module docstring).
+
+    ``source`` names the file in error messages.
+
+    Raises
+    ------
+    RoutineError
+        Naming the file, the item (number and stretch id) and the field,
+        for a wrong format or version, an unknown field or stretch id, or
+        a dose that is not a sensible positive number.
+    """
+    if not isinstance(data, Mapping):
+        raise RoutineError(
+            f"a routine file holds a JSON object, got {type(data).__name__}", path=source
+        )
+    _refuse_unknown(data, _FILE_FIELDS, "the routine", path=source)
+    if data.get("format") != FILE_FORMAT:
+        raise RoutineError(
+            f"is not a backstretch routine (expected {FILE_FORMAT!r}, got {data.get('format')!r})",
+            path=source,
+            field="format",
+        )
+    version = data.get("version")
+    if version != FILE_VERSION or isinstance(version, bool):
+        raise RoutineError(
+            f"version {version!r} is not one this backstretch-kit reads "
+            f"(it reads version {FILE_VERSION})",
+            path=source,
+            field="version",
+        )
+    timing = data.get("timing", {})
+    if not isinstance(timing, Mapping):
+        raise RoutineError(f"must be an object, got {timing!r}", path=source, field="timing")
+    _refuse_unknown(timing, _TIMING_FIELDS, "timing", path=source)
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list):
+        raise RoutineError(
+            f"must be a list of stretches, got {raw_items!r}", path=source, field="items"
+        )
+    for key in ("name", "notes"):
+        if key in data and not isinstance(data[key], str):
+            raise RoutineError(f"must be text, got {data[key]!r}", path=source, field=key)
+    try:
+        routine = Routine(
+            data.get("name", ""),
+            (),
+            notes=data.get("notes", ""),
+            catalog=catalog,
+            **{key: timing[key] for key in _TIMING_FIELDS if key in timing},
+        )
+    except RoutineError as error:
+        raise error.located(path=source) from None
+    for index, raw in enumerate(raw_items):
+        _add_item(routine, raw, index, source)
+    return routine
+
+
+def save_routine(routine: Routine, path: str | Path) -> Path:
+    """Write a routine as an indented JSON file (UTF-8) and return its path."""
+    path = Path(path)
+    text = json.dumps(routine_to_dict(routine), indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_routine_file(path: str | Path, catalog: pd.DataFrame | None = None) -> Routine:
+    """Read a routine file written by :func:`save_routine` (or by hand).
+
+    Raises
+    ------
+    RoutineError
+        When the file is not UTF-8 JSON or not a valid routine; the message
+        names the file, and the item and field where there is one.
+    FileNotFoundError
+        When there is no such file.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise RoutineError(f"is not UTF-8 text ({error.reason})", path=path) from None
+    except json.JSONDecodeError as error:
+        raise RoutineError(
+            f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            path=path,
+        ) from None
+    return routine_from_dict(data, catalog, source=path)
+
+
+def _refuse_unknown(
+    data: Mapping[str, Any],
+    known: tuple[str, ...],
+    what: str,
+    *,
+    path: str | Path | None,
+    item: int | None = None,
+    stretch_id: str | None = None,
+) -> None:
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        names = ", ".join(repr(key) for key in unknown)
+        raise RoutineError(
+            f"unknown field {names} in {what} (known: {', '.join(known)}); "
+            "unknown fields are refused rather than dropped",
+            path=path,
+            item=item,
+            stretch_id=stretch_id,
+            field=str(unknown[0]),
+        )
+
+
+def _add_item(routine: Routine, raw: Any, index: int, source: str | Path | None) -> None:
+    if not isinstance(raw, Mapping):
+        raise RoutineError(f"must be a JSON object, got {raw!r}", path=source, item=index)
+    stretch_id = raw.get("stretch_id")
+    label = stretch_id if isinstance(stretch_id, str) else None
+    _refuse_unknown(raw, _ITEM_FIELDS, "an item", path=source, item=index, stretch_id=label)
+    if label is None:
+        raise RoutineError(
+            f"must be a stretch id, got {stretch_id!r}", path=source, item=index, field="stretch_id"
+        )
+    dose = {key: raw[key] for key in (*_DOSE_FIELDS, "note") if key in raw}
+    try:
+        routine.add(stretch_id, **dose)
+    except RoutineError as error:
+        raise error.located(path=source, item=index, stretch_id=stretch_id) from None
+
+
+def load_routine(path: str | Path, catalog: pd.DataFrame | None = None) -> Routine:
+    """Read a routine file, or a shipped routine by its name (see :func:`ready_routines`).
+
+    Examples
+    --------
+    >>> load_routine("desk-break").total_seconds() < 300
+    True
+    """
+    candidate = Path(path)
+    if not candidate.exists() and isinstance(path, str):
+        shipped = ready_routines()
+        if path in shipped:
+            candidate = shipped[path]
+    return read_routine_file(candidate, catalog)
+
+
+def ready_routines() -> dict[str, Path]:
+    """Return the routines shipped with the package, short name -> file path.
+
+    The short name is the file name without ``.json`` (such as
+    ``"desk-break"``); :func:`load_routine` accepts it in place of a path.
+    """
+    from ._data import data_path
+
+    folder = data_path("routines")
+    return {path.stem: path for path in sorted(folder.glob("*.json"))}
