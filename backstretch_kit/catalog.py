@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import data_path
+from .user_files import read_text
 from .vocab import (
     BODY_AREAS,
     CAUTIONS,
@@ -130,17 +131,7 @@ def load_stretches(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     'neck'
     """
     file = Path(path) if path is not None else data_path("stretches.csv")
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{file}: cannot read the catalog ({exc.strerror or exc})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(
-            f"{file}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}); "
-            "save the catalog as CSV UTF-8"
-        ) from exc
+    text = read_text(file, lambda message: CatalogError(f"{file}: {message}"), what="a catalog")
     if not text.strip():
         raise CatalogError(f"{file}: the file is empty; a catalog needs a header and rows")
 
@@ -157,13 +148,16 @@ def load_stretches(path: str | PathLike[str] | None = None) -> pd.DataFrame:
         raise CatalogError(f"{file}, row 1 (header): {'; '.join(parts)}")
     reader.fieldnames = header
     rows = []
-    for row in reader:
-        if None in row:  # more cells than the header has columns
-            raise CatalogError(
-                f"{file}, row {len(rows) + 2}: {len(header) + len(row[None])} cells "
-                f"but the header has {len(header)} columns"
-            )
-        rows.append(row)
+    try:
+        for row in reader:
+            if None in row:  # more cells than the header has columns
+                raise CatalogError(
+                    f"{file}, row {len(rows) + 2}: {len(header) + len(row[None])} cells "
+                    f"but the header has {len(header)} columns"
+                )
+            rows.append(row)
+    except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL byte
+        raise CatalogError(f"{file}, row {len(rows) + 2}: cannot be read as CSV ({exc})") from None
     return rows_to_frame(rows, origin=str(file))
 
 
@@ -215,7 +209,10 @@ def _parse_row(
     problems: list[str] = []
 
     def bad(column: str, value: object, why: str) -> None:
-        problems.append(f"{origin}, row {number}, column {column}: {value!r} {why}")
+        shown = repr(value)
+        if len(shown) > 60:  # a whole essay pasted into a cell need not fill the message
+            shown = shown[:57] + "..."
+        problems.append(f"{origin}, row {number}, column {column}: {shown} {why}")
 
     cell = {column: (row.get(column) or "").strip() for column in COLUMNS}
     record: dict[str, object] = {}

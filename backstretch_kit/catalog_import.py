@@ -8,7 +8,6 @@ load.
 
 from __future__ import annotations
 
-import json
 import re
 from os import PathLike
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import LIST_SEP, MAX_REPS, STEP_SEP, CatalogError, rows_to_frame
+from .user_files import parse_json, read_text
 
 __all__ = ["import_free_exercise_db"]
 
@@ -115,12 +115,11 @@ def import_free_exercise_db(path: str | PathLike[str]) -> pd.DataFrame:
         a field, or the result breaks a catalog rule.
     """
     file = Path(path)
-    try:
-        entries = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{file}: cannot read ({exc.strerror or exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogError(f"{file}: not a JSON exercise list ({exc})") from exc
+
+    def refuse(message: str) -> CatalogError:
+        return CatalogError(f"{file}: {message}")
+
+    entries = parse_json(read_text(file, refuse, what="an exercise list"), refuse)
     if not isinstance(entries, list):
         kind = type(entries).__name__
         raise CatalogError(f"{file}: expected a JSON list of exercises, got a {kind}")
@@ -137,10 +136,36 @@ def import_free_exercise_db(path: str | PathLike[str]) -> pd.DataFrame:
     return rows_to_frame(rows, origin=f"{file} (imported)")
 
 
+_FIELD_KINDS = {
+    "id": "text",
+    "name": "text",
+    "level": "text",
+    "primaryMuscles": "list",
+    "secondaryMuscles": "list",
+    "equipment": "text",
+    "instructions": "list",
+}
+
+
 def _row_from_exercise(entry: dict, number: int, file: Path) -> dict[str, str]:
     for field in ("id", "name", "primaryMuscles", "instructions"):
         if field not in entry:
             raise CatalogError(f"{file}, exercise {number}: missing field {field!r}")
+    # the library's own types; anything else is a damaged or different file
+    for field, kind in _FIELD_KINDS.items():
+        value = entry.get(field)
+        if value is None and field not in ("id", "name"):
+            continue
+        fits = (
+            isinstance(value, str)
+            if kind == "text"
+            else (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        )
+        if not fits:
+            raise CatalogError(
+                f"{file}, exercise {number}, field {field}: must be "
+                f"{'text' if kind == 'text' else 'a list of text'}, got {value!r:.80}"
+            )
     muscles = [*(entry.get("primaryMuscles") or []), *(entry.get("secondaryMuscles") or [])]
     areas = list(dict.fromkeys(_MUSCLE_AREAS[m] for m in muscles if m in _MUSCLE_AREAS))
     if not areas:

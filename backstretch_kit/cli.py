@@ -145,7 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``backstretch`` command; return the exit status."""
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except ValueError as error:
+        # Every bad input the package finds is one of its own ValueError classes
+        # (CatalogError, RoutineError, LogError, ...), whose message names the file,
+        # field and value: one line and status 2, no traceback. Any other
+        # ValueError is a bug, and its traceback is worth seeing.
+        if not type(error).__module__.startswith("backstretch_kit."):
+            raise
+        print(f"backstretch {args.command}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 # -- play ------------------------------------------------------------------------------
@@ -202,7 +212,7 @@ class _Player:
 
         self.timer = HoldTimer(routine.schedule(), scale=args.scale)
         # the session flow the notebook's guided session uses too
-        self.record = LoggedSession(log, args.person, routine, self.timer.clock)
+        self.record = LoggedSession(log, args.person.strip(), routine, self.timer.clock)
         self.stop_requested = False
         self._line_width = 0
 
@@ -282,13 +292,17 @@ def run_play(
     from .guidance import Profile, check_routine, pain_change_advice, warning_signs_text
     from .log import LogError, SessionLog
     from .routine import Routine, RoutineError
+    from .vocab import MAX_NAME_CHARS
 
     out = sys.stdout if out is None else out
-    try:
-        routine = Routine.load(args.routine)
-    except (OSError, RoutineError) as error:
-        print(f"backstretch play: cannot read {args.routine}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    routine = Routine.load(args.routine)  # a RoutineError names the file and the field
+    if not len(routine):
+        raise RoutineError("has no stretches to play", path=args.routine, field="items")
+    person = args.person.strip()
+    if not person:
+        raise LogError("--person must name who is stretching, not be blank")
+    if len(person) > MAX_NAME_CHARS:
+        raise LogError(f"--person is {len(person)} characters; at most {MAX_NAME_CHARS}")
     if args.no_questions:
         out.write("Before you stretch, check these warning signs.\n")
         out.write(warning_signs_text() + "\n")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .vocab import BODY_AREAS, MAX_HOLD_S, PHASE_KINDS, SIDES
+from .vocab import BODY_AREAS, MAX_HOLD_S, MAX_NAME_CHARS, PHASE_KINDS, SIDES
 from .words import format_duration  # re-exported: notebooks import it from here
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -281,11 +281,9 @@ class Routine:
         switch_s: float = 5.0,
         transition_s: float = 10.0,
     ) -> None:
-        if not isinstance(name, str) or not name.strip():
-            raise RoutineError(f"a routine needs a name, got {name!r}", field="name")
+        self.name = name  # checked by the property below
         if not isinstance(notes, str):
             raise RoutineError(f"must be text, got {notes!r}", field="notes")
-        self.name = name
         self.notes = notes
         self._catalog = _default_catalog() if catalog is None else catalog
         self.get_ready_s = _seconds(
@@ -303,6 +301,22 @@ class Routine:
             self._items.append(item)
 
     # -- construction -------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The routine's name: text, not blank, at most ``MAX_NAME_CHARS`` characters."""
+        return self._name
+
+    @name.setter
+    def name(self, name: str) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise RoutineError(f"a routine needs a name, got {name!r}", field="name")
+        if len(name) > MAX_NAME_CHARS:
+            raise RoutineError(
+                f"is {len(name)} characters; a routine name has at most {MAX_NAME_CHARS}",
+                field="name",
+            )
+        self._name = name
+
     @classmethod
     def from_stretches(
         cls,

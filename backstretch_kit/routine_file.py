@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .routine import _DOSE_FIELDS, Routine, RoutineError
+from .user_files import parse_json, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -155,16 +156,11 @@ def read_routine_file(path: str | Path, catalog: pd.DataFrame | None = None) -> 
         When there is no such file.
     """
     path = Path(path)
-    raw = path.read_bytes()
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise RoutineError(f"is not UTF-8 text ({error.reason})", path=path) from None
-    except json.JSONDecodeError as error:
-        raise RoutineError(
-            f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
-            path=path,
-        ) from None
+
+    def refuse(message: str) -> RoutineError:
+        return RoutineError(message, path=path)
+
+    data = parse_json(read_text(path, refuse, what="a routine file"), refuse)
     return routine_from_dict(data, catalog, source=path)
 
 

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -175,9 +176,12 @@ def _cues_for(phase: Phase) -> list[tuple[float, str]]:
 def _phase_from_row(row: dict[str, Any], position: int) -> Phase:
     try:
         kind = str(row["phase"])
-        seconds = float(row["seconds"])
+        raw = row["seconds"]
     except KeyError as error:
         raise TimerError(f"schedule row {position} has no {error.args[0]!r} column") from None
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
+        raise TimerError(f"schedule row {position} ({kind}): seconds must be a number, got {raw!r}")
+    seconds = float(raw)
     return Phase(
         kind=kind,
         seconds=seconds,
@@ -213,7 +217,12 @@ def as_phases(phases: Any) -> list[Phase]:
                 f"schedule row {position}: phase must be one of {', '.join(PHASE_KINDS)}, "
                 f"got {phase.kind!r}"
             )
-        if not math.isfinite(phase.seconds) or phase.seconds < 0:
+        if (
+            isinstance(phase.seconds, bool)
+            or not isinstance(phase.seconds, numbers.Real)
+            or not math.isfinite(phase.seconds)
+            or phase.seconds < 0
+        ):
             raise TimerError(
                 f"schedule row {position} ({phase.kind}): seconds must be a finite number "
                 f">= 0, got {phase.seconds!r}"
@@ -401,7 +410,9 @@ class HoldTimer:
         :meth:`poll` to process phase boundaries.
         """
         if self._state == "running":
-            return max(0.0, self._run.deadline - self.clock())
+            # clamped both ways: a clock that steps backward (a bad injected clock,
+            # a suspended machine) never shows more than the phase's own length
+            return min(self.current.seconds, max(0.0, self._run.deadline - self.clock()))
         if self._state == "paused":
             return self._run.remaining_s
         if self._state == "ready":
@@ -429,7 +440,7 @@ class HoldTimer:
         """Share of the routine's planned time done, 0 to 1 (skipped phases count as done)."""
         if self._state == "finished" or self.total_s == 0:
             return 1.0 if self._state == "finished" else 0.0
-        return min(1.0, self.position_s / self.total_s)
+        return min(1.0, max(0.0, self.position_s / self.total_s))
 
     def next_due_s(self) -> float | None:
         """Seconds until the next cue or phase end, for a driver to sleep on.

@@ -15,6 +15,7 @@ __all__ = [
     "EQUIPMENT",
     "LEVELS",
     "MAX_HOLD_S",
+    "MAX_NAME_CHARS",
     "MOVEMENTS",
     "PHASE_KINDS",
     "POSITIONS",
@@ -46,6 +47,10 @@ PHASE_KINDS: tuple[str, ...] = ("get ready", "hold", "switch side", "rest", "nex
 #: Longest hold anything accepts, in seconds: ten minutes. A longer one is a typo,
 #: not a stretch (catalog rows, routine items and logged holds alike).
 MAX_HOLD_S = 600.0
+
+#: Longest name of a person or a routine, in characters: room for a full name or a
+#: descriptive title, and a bound on what lands in titles, file names and the log.
+MAX_NAME_CHARS = 200
 
 #: How a stretch is dosed. A static hold is held still for its time, and the ACSM
 #: flexibility figures (10-30 s, 2-4 times, about 60 s per area) are about holds like it.

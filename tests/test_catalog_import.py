@@ -82,7 +82,7 @@ def test_import_fixture_maps_fields(tmp_path, stretches):
 def test_import_refuses_bad_json(tmp_path):
     """Not JSON, not a list, or no stretches at all: each is a CatalogError naming the file."""
     path = tmp_path / "exercises.json"
-    for text, why in [("{not json", "not a JSON"), ('{"a": 1}', "expected a JSON list"),
+    for text, why in [("{not json", "is not valid JSON"), ('{"a": 1}', "expected a JSON list"),
                       (json.dumps(FIXTURE[2:]), "no exercise has category")]:  # fmt: skip
         path.write_text(text)
         with pytest.raises(CatalogError, match=why) as info:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -185,3 +186,42 @@ def test_workshop_command_serves_the_shipped_workshop_notebook_on_loopback(capsy
     assert command[0].endswith("voila")
     assert command[1].endswith("05-Workshop.ipynb")
     assert "--port=9123" in command and "--Voila.ip=127.0.0.1" in command
+
+
+def _bad_routine_files(tmp_path: Path) -> dict[str, Path]:
+    """Routine files a careless user could pass, each with what the one line must say."""
+    empty = tmp_path / "empty.json"
+    Routine.from_stretches([], name="Nothing").save(empty)
+    long_name = tmp_path / "long.json"
+    data = Routine.from_stretches(["chin-tuck"], name="Neck").to_dict()
+    data["name"] = "N" * 250
+    long_name.write_text(json.dumps(data))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    return {"no stretches": empty, "at most 200": long_name, "nested too deeply": deep,
+            "is a folder": tmp_path}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case", ["no stretches", "at most 200", "nested too deeply", "is a folder", "blank person",
+             "long person"],
+)  # fmt: skip
+def test_bad_input_to_play_is_one_line_and_status_2(tiny_routine, tmp_path, case):
+    """Bad routine files and bad --person values: exit 2, one line on stderr, no traceback."""
+    files = _bad_routine_files(tmp_path)
+    routine, person, words = str(tiny_routine), "Bo", case
+    if case == "blank person":
+        person, words = "   ", "must name who is stretching"
+    elif case == "long person":
+        person, words = "P" * 201, "at most 200"
+    else:
+        routine = str(files[case])
+    log_path = tmp_path / "log.sqlite"
+    process = backstretch(
+        "play", routine, "--person", person, "--log", str(log_path), "--no-questions"
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, (out, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("backstretch play: ") and words in err
+    assert not log_path.exists()  # nothing was written

@@ -470,3 +470,25 @@ def test_real_clock_two_second_hold():
     assert finished[0].completed and finished[0].actual_s == 2.0
     assert finished[0].at - events[0].at == pytest.approx(2.0)
     assert 1.9 <= took <= 3.5
+
+
+def test_a_clock_that_steps_backward_never_shows_more_than_the_phase():
+    """Remaining time stays within 0 and the phase length; progress stays within 0 and 1."""
+    now = [100.0]
+    engine = HoldTimer([Phase("hold", 10.0, stretch_id="x", name="X")], clock=lambda: now[0])
+    engine.start()
+    now[0] = 105.0
+    engine.poll()
+    now[0] = 40.0  # the clock jumped back a minute
+    engine.poll()
+    assert 0.0 <= engine.remaining_s <= 10.0
+    assert 0.0 <= engine.progress <= 1.0
+
+
+@pytest.mark.parametrize("seconds", ["abc", None, "10", True, [10]])
+def test_seconds_that_are_not_a_number_raise_timer_error(seconds):
+    """Non-numeric or missing seconds in a schedule row are a TimerError naming the row."""
+    with pytest.raises(TimerError, match="row 0"):
+        HoldTimer([{"phase": "hold", "seconds": seconds}])
+    with pytest.raises(TimerError, match="row 0"):
+        HoldTimer([Phase("hold", seconds)])

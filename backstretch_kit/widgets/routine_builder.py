@@ -261,7 +261,11 @@ class RoutineBuilder(widgets.VBox):
         if not name:
             self._say("A routine needs a name; the old one is kept until you type one.", error=True)
             return
-        self._routine.name = name
+        try:
+            self._routine.name = name
+        except RoutineError as error:
+            self._say(f"{error}; the old name is kept.", error=True)
+            return
         self._refresh(select=self.items.value)
 
     def _on_dose(self, change: dict) -> None:
