@@ -27,7 +27,10 @@ word.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FILE_FORMAT",
+    "file_stem",
+    "free_path_for",
     "FILE_VERSION",
     "load_routine",
     "read_routine_file",
@@ -229,3 +234,48 @@ def ready_routines() -> dict[str, Path]:
 
     folder = data_path("routines")
     return {path.stem: path for path in sorted(folder.glob("*.json"))}
+
+
+# -- file names -----------------------------------------------------------------------
+def file_stem(name: str) -> str:
+    """A file name (no suffix) from a routine's name, keeping the letters of any script.
+
+    Lower case, words joined by ``-``; letters and digits of every script are
+    kept, so routines named in Arabic, Chinese or Hindi get names of their
+    own. A name with no letter or digit at all gets a short, stable hash.
+
+    Examples
+    --------
+    >>> file_stem("Evening, gentle"), file_stem("تمارين الظهر"), file_stem("पीठ के व्यायाम")
+    ('evening-gentle', 'تمارين-الظهر', 'पीठ-के-व्यायाम')
+    >>> file_stem("!!!")
+    'routine-9a7b006d'
+    """
+    normal = unicodedata.normalize("NFKC", name).lower()
+    # letters, marks and digits of every script stay (the marks carry the vowels of
+    # Devanagari); everything else becomes "-"
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in normal)
+    stem = re.sub(r"-+", "-", kept).strip("-")[:80].strip("-")
+    if not stem:
+        stem = "routine-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return stem
+
+
+def free_path_for(routine: Routine, folder: Path) -> tuple[Path, bool]:
+    """Where to save ``routine`` in ``folder`` without overwriting a different routine.
+
+    Returns the path and whether it already holds this routine (same name), in
+    which case saving updates it. A file holding another routine (or not a
+    routine at all) is never the answer: ``-2``, ``-3``... are tried instead.
+    """
+    stem = file_stem(routine.name)
+    for number in range(1, 1000):
+        path = folder / (f"{stem}.json" if number == 1 else f"{stem}-{number}.json")
+        if not path.exists():
+            return path, False
+        try:
+            if read_routine_file(path, routine.catalog).name == routine.name:
+                return path, True
+        except RoutineError:
+            pass  # a file we cannot read is not ours to replace
+    raise RoutineError(f"{folder}: too many routines named like {routine.name!r}")

@@ -202,3 +202,29 @@ def test_empty_name_is_refused(builder):
     builder.name.value = "  "
     assert builder.routine.name == "Lunch"
     assert "needs a name" in builder.status.value
+
+
+def test_routines_named_in_any_script_are_saved_side_by_side(builder, tmp_path):
+    """Arabic, Chinese and Hindi names get files of their own; none overwrites another."""
+    names = ["تمارين الظهر", "颈部放松", "पीठ के व्यायाम"]
+    add(builder, "chin-tuck")
+    for name in names:
+        builder.name.value = name
+        builder.save_button.click()
+    saved = sorted(path.stem for path in builder.folder.glob("*.json"))
+    assert len(saved) == 3
+    assert {Routine.load(p).name for p in builder.folder.glob("*.json")} == set(names)
+
+
+def test_a_different_routine_with_the_same_file_name_is_not_overwritten(builder):
+    """'Neck!' and 'neck' share a file name: the second is saved beside it, and it says so."""
+    add(builder, "chin-tuck")
+    builder.name.value = "Neck!"
+    builder.save_button.click()
+    builder.name.value = "neck"
+    builder.save_button.click()
+    assert "a different routine already has the plain name" in builder.status.value
+    assert sorted(p.name for p in builder.folder.glob("*.json")) == ["neck-2.json", "neck.json"]
+    builder.save_button.click()  # the same routine again: an update, not a third file
+    assert "Updated" in builder.status.value
+    assert len(list(builder.folder.glob("*.json"))) == 2

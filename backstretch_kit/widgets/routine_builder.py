@@ -10,7 +10,6 @@ are the routine's, :mod:`backstretch_kit.charts`' and
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import ipywidgets as widgets
 
 from ..catalog import filter_stretches
 from ..routine import Routine, RoutineError
+from ..routine_file import file_stem, free_path_for
 from ..vocab import BODY_AREAS, SIDES
 from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration
 from ._callbacks import click, watch
@@ -32,11 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 __all__ = ["RoutineBuilder"]
 
 _DOSE_FIELDS = ("hold_s", "reps", "rest_s", "sides")
-
-
-def _file_stem(name: str) -> str:
-    """A file name from a routine name: ``"Evening, gentle"`` -> ``"evening-gentle"``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "routine"
 
 
 def findings_html(findings: list[Finding]) -> str:
@@ -307,17 +302,25 @@ class RoutineBuilder(widgets.VBox):
     # -- files ----------------------------------------------------------------------
     def _target(self, suffix: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
-        return self.folder / f"{_file_stem(self._routine.name)}{suffix}"
+        return self.folder / f"{file_stem(self._routine.name)}{suffix}"
 
     def _fill_saved(self) -> None:
         files = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
         self.saved.options = [(path.stem, str(path)) for path in files]
 
     def _on_save(self, button: widgets.Button | None = None) -> None:
-        path = self._routine.save(self._target(".json"))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path, updating = free_path_for(self._routine, self.folder)
+        self._routine.save(path)
         self._fill_saved()
         self.saved.value = str(path)
-        self._say(f"Saved to {path}")
+        taken = path.name != f"{file_stem(self._routine.name)}.json"
+        if updating:
+            self._say(f"Updated {path}")
+        elif taken:
+            self._say(f"Saved to {path} (a different routine already has the plain name)")
+        else:
+            self._say(f"Saved to {path}")
 
     def _on_load(self, button: widgets.Button | None = None) -> None:
         if self.saved.value is None:
