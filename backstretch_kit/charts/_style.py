@@ -1,17 +1,17 @@
 """The one look shared by every chart in backstretch-kit.
 
-Kept apart from :mod:`backstretch_kit.charts` so the chart functions read as
-"what to draw", and so a later chart (or the pictograms) can reuse the same
-fonts, greys and body-area colours. Like the charts, it imports matplotlib only
-inside functions, and it never touches pyplot or the global rcParams: every
-property is set on the artists themselves.
+Kept apart from the chart modules so they read as "what to draw", and so a
+later chart (or the pictograms) can reuse the same fonts, greys and body-area
+colours. Like the charts, it imports matplotlib only inside functions, and it
+never touches pyplot or the global rcParams: every property is set on the
+artists themselves.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .vocab import AREA_COLOURS, BODY_AREAS
+from ..vocab import AREA_COLOURS, BODY_AREAS
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.axes import Axes
@@ -22,6 +22,8 @@ INK = "#333333"
 MUTED = "#6B6B6B"
 GRID = "#E3E3E3"
 EMPTY_DAY = "#ECECEC"
+#: The shade behind "what counts": the weekly guideline, the pain band.
+BAND = "#DDDDDD"
 
 TITLE_SIZE = 13
 LABEL_SIZE = 10.5
@@ -126,12 +128,22 @@ def legend(ax: Axes, handles: list, **kwargs) -> None:
     leg.set_zorder(5)
 
 
-def format_minutes(seconds: float) -> str:
-    """Say a duration the way people do: "45 s", "3 min", "12 min 30 s"."""
-    total = round(seconds)
-    minutes, secs = divmod(total, 60)
-    if minutes == 0:
-        return f"{secs} s"
-    if secs == 0:
-        return f"{minutes} min"
-    return f"{minutes} min {secs} s"
+def side_legend(ax: Axes, handles: list) -> None:
+    """Draw the legend to the right of the plot, top-aligned, where every chart keeps it."""
+    legend(ax, handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
+def area_handles(areas: list[str]) -> list:
+    """Return legend entries for body areas, each in its own colour."""
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=area_colour(a), label=a.capitalize()) for a in areas]
+
+
+def date_axis(ax: Axes) -> None:
+    """Label the x axis with dates, as few and as short as reads well (3 to 10 ticks)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
