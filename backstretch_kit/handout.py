@@ -13,21 +13,21 @@ routine called ``<script>`` shows as text.
 Pictures
 --------
 With ``pictures=True`` each stretch gets its pictogram from
-:func:`backstretch_kit.poses.draw_stretch` (inline SVG in HTML, PNG in PDF).
-:func:`picture_drawer` is the single place that finds that function; a stretch
-without a pose (a :class:`~backstretch_kit.poses.PoseError`) is printed without
-a picture.
+:func:`backstretch_kit.poses.picture_bytes` (inline SVG in HTML, PNG in PDF), the
+one way the package turns a pictogram into bytes. A stretch without a pose (one
+of your own catalog's) is printed without a picture; a broken pose file raises
+its :class:`~backstretch_kit.poses.PoseError` rather than quietly printing none.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
-import importlib
 import io
-from collections.abc import Callable
+import unicodedata
+import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .guidance import (
     CAUTION_WORDS,
@@ -38,18 +38,15 @@ from .guidance import (
     Profile,
     check_routine,
 )
+from .pdf_fonts import MAIN_FAMILY, setup_fonts, unprintable
+from .poses import picture_bytes
 from .routine import Routine, RoutineError, RoutineItem
 from .vocab import AREA_COLOURS
 from .words import FINDING_TITLES, dose_text, format_duration
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
-
-__all__ = ["SUFFIXES", "picture_drawer", "write_handout"]
+__all__ = ["SUFFIXES", "write_handout"]
 
 SUFFIXES: tuple[str, ...] = (".html", ".pdf")
-
-Drawer = Callable[[str], "Figure"]
 
 
 def _signs(urgency: str) -> str:
@@ -73,47 +70,8 @@ _LEFT_OUT = "Leave this stretch out"
 _STOP_HEADING = "Stop: do not do these stretches now"
 
 
-# -- pictures -----------------------------------------------------------------------------
-def picture_drawer() -> Drawer | None:
-    """Return ``backstretch_kit.poses.draw_stretch`` if that module has it, else ``None``.
-
-    Only the absence of the poses module itself counts as "no pictures": an
-    import error inside it (a missing dependency) is raised, not hidden.
-    """
-    try:
-        poses = importlib.import_module(".poses", __package__)
-    except ModuleNotFoundError as error:
-        if error.name == f"{__package__}.poses":
-            return None
-        raise
-    return getattr(poses, "draw_stretch", None)
-
-
-def _picture(drawer: Drawer | None, stretch_id: str, fmt: str) -> bytes | None:
-    """Render one stretch's pictogram as SVG or PNG bytes; ``None`` if it has no pose."""
-    if drawer is None:
-        return None
-    pose_error: type[Exception] = _pose_error()
-    try:
-        figure = drawer(stretch_id)
-    except pose_error:
-        return None  # this stretch has no pictogram yet; the handout is still complete
-    import matplotlib
-
-    buffer = io.BytesIO()
-    # A fixed salt gives stable SVG ids, so the same handout is the same file.
-    with matplotlib.rc_context({"svg.hashsalt": "backstretch-kit-handout"}):
-        metadata = {"Date": None} if fmt == "svg" else {}
-        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
-    return buffer.getvalue()
-
-
-def _pose_error() -> type[Exception]:
-    try:
-        poses = importlib.import_module(".poses", __package__)
-    except ModuleNotFoundError:
-        return LookupError  # nothing raises it: there is no poses module to fail
-    return getattr(poses, "PoseError", LookupError)
+#: Dots per inch of the PNG pictures in the PDF: sharp in print at 42 mm wide.
+PICTURE_DPI = 150
 
 
 def _item_seconds(routine: Routine) -> list[float]:
@@ -200,7 +158,7 @@ def write_handout(
         person=person,
         notes=notes,
         date=_today(date),
-        drawer=picture_drawer() if pictures else None,
+        pictures=pictures,
     )
     if suffix == ".html":
         target.write_text(_html(content), encoding="utf-8")
@@ -220,19 +178,30 @@ class _Content:
         person: str | None,
         notes: str | None,
         date: _dt.date,
-        drawer: Drawer | None,
+        pictures: bool,
     ) -> None:
         self.routine = routine
         self.findings = findings
         self.person = person
         self.notes = notes
         self.date = date
-        self.drawer = drawer
+        self.pictures = pictures
         self.total = format_duration(routine.total_seconds())
         self.item_seconds = _item_seconds(routine)
         catalog = routine.catalog
         self.names = [str(catalog.at[item.stretch_id, "name"]) for item in routine]
         self.areas = [str(catalog.at[item.stretch_id, "body_area"]) for item in routine]
+
+    def picture(self, stretch_id: str, fmt: str) -> bytes | None:
+        """The pictogram as ``fmt`` ("svg" or "png") bytes; None with pictures off or no pose."""
+        if not self.pictures:
+            return None
+        return picture_bytes(stretch_id, fmt=fmt, dpi=PICTURE_DPI)
+
+    def typed_text(self) -> list[str]:
+        """Everything in the handout a person typed (names, notes), for the font check."""
+        texts = [self.routine.name, self.routine.notes, self.person or "", self.notes or ""]
+        return texts + [item.note for item in self.routine]
 
     def stops(self) -> list[Finding]:
         """Stops about the person, not one stretch (red flags): the handout shows no stretch."""
@@ -392,7 +361,7 @@ def _html_item(content: _Content, index: int, item: RoutineItem) -> str:
         parts.append("</li>")
         return "\n".join(parts)
     # Picture hook: the pictogram from backstretch_kit.poses, inline, when there is one.
-    svg = _picture(content.drawer, item.stretch_id, "svg")
+    svg = content.picture(item.stretch_id, "svg")
     if svg is not None:
         parts.append(f'<div class="picture" role="img">{_svg_inline(svg)}</div>')
     parts.append(f"<h3>{index + 1}. {_e(content.names[index])}</h3>")
@@ -419,21 +388,20 @@ def _html_item(content: _Content, index: int, item: RoutineItem) -> str:
 
 
 # -- PDF ----------------------------------------------------------------------------------
-_FONT = "DejaVu"
+_FONT = MAIN_FAMILY
+
+
+def _character_name(char: str) -> str:
+    """A character said so it can be read even where it cannot be drawn."""
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
 
 
 def _pdf(content: _Content, paper: str) -> bytes:
-    import matplotlib
     from fpdf import FPDF
 
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     routine = content.routine
     pdf = FPDF(orientation="portrait", unit="mm", format=paper)
-    # DejaVu Sans (shipped with matplotlib) covers far more than latin-1, so names and
-    # notes in any European script print as typed.
-    pdf.add_font(_FONT, "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font(_FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.add_font(_FONT, "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+    setup_fonts(pdf)  # DejaVu, with fallbacks for Arabic, Chinese, Devanagari, emoji
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(routine.name)
@@ -451,6 +419,19 @@ def _pdf(content: _Content, paper: str) -> bytes:
     para(" · ".join(content.meta()), 10)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
+    missing = unprintable(content.typed_text())
+    if missing:
+        # said on the page, where the reader looks, and to the program that asked
+        note = (
+            "Some characters could not be printed in this PDF, as no font on this "
+            f"computer has them: {', '.join(_character_name(c) for c in missing)}. "
+            "The HTML handout shows them."
+        )
+        warnings.warn(note, stacklevel=3)
+        pdf.set_text_color(176, 0, 32)
+        para(note, 9.5)
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(1)
     stops = content.stops()
     if stops:
         pdf.set_draw_color(176, 0, 32)
@@ -516,7 +497,7 @@ def _pdf_item(pdf: Any, content: _Content, index: int, item: RoutineItem) -> Non
                 pdf.epw, 5.2, f"{_LEFT_OUT}: {finding.message}", new_x="LMARGIN", new_y="NEXT"
             )
         return
-    picture = _picture(content.drawer, item.stretch_id, "png")
+    picture = content.picture(item.stretch_id, "png")
     picture_w = 42.0 if picture is not None else 0.0
     picture_h = picture_w * 0.75
     # Keep a stretch's heading, picture and first steps on one page.

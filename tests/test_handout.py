@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
-import sys
 from pathlib import Path
 
 import pypdf
@@ -13,7 +13,7 @@ import pytest
 
 from backstretch_kit import handout
 from backstretch_kit.guidance import CAUTION_WORDS, RED_FLAGS, Profile
-from backstretch_kit.handout import picture_drawer, write_handout
+from backstretch_kit.handout import write_handout
 from backstretch_kit.routine import (
     Routine,
     RoutineError,
@@ -191,21 +191,23 @@ def test_unknown_suffix_is_refused_before_writing(
     assert list(tmp_path.iterdir()) == []
 
 
-def _fake_drawer(stretch_id: str):
-    """Draw a real matplotlib Figure, standing in for poses.draw_stretch."""
+def _fake_picture(stretch_id: str, phase: str = "stretch", fmt: str = "png", dpi: float = 120):
+    """A small real PNG or SVG, standing in for poses.picture_bytes (drawing is tested there)."""
     from matplotlib.figure import Figure
+
+    from backstretch_kit.poses import figure_bytes
 
     figure = Figure(figsize=(2, 1.5))
     figure.add_subplot().plot([0, 1], [0, 1])
     figure.suptitle(f"pose-of-{stretch_id}")
-    return figure
+    return figure_bytes(figure, fmt, dpi=20)
 
 
 def test_pictures_embed_inline_svg_and_png(
     tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a drawer, each stretch gets an inline <svg> in HTML and an image in the PDF."""
-    monkeypatch.setattr(handout, "picture_drawer", lambda: _fake_drawer)
+    """With pictures, each stretch gets an inline <svg> in HTML and an image in the PDF."""
+    monkeypatch.setattr(handout, "picture_bytes", _fake_picture)
     page = write_handout(routine, tmp_path / "pic.html", date=DAY).read_text()
     assert page.count('<div class="picture" role="img"><svg') == len(routine)
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
@@ -219,27 +221,27 @@ def test_pictures_embed_inline_svg_and_png(
 def test_stretch_without_a_pose_is_printed_without_picture(
     tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A PoseError for one stretch leaves out only that picture."""
-    pose_error = handout._pose_error()
+    """A stretch with no picture (picture_bytes gives None) leaves out only that picture."""
 
-    def drawer(stretch_id: str):
-        if stretch_id == "knee-to-chest":
-            raise pose_error(f"stretch {stretch_id!r} has no pose")
-        return _fake_drawer(stretch_id)
+    def picture(stretch_id: str, **kwargs):
+        return None if stretch_id == "knee-to-chest" else _fake_picture(stretch_id, **kwargs)
 
-    monkeypatch.setattr(handout, "picture_drawer", lambda: drawer)
+    monkeypatch.setattr(handout, "picture_bytes", picture)
     page = write_handout(routine, tmp_path / "some.html", date=DAY).read_text()
     assert page.count("<svg") == len(routine) - 1
 
 
-def test_picture_drawer_finds_poses_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    """picture_drawer returns poses.draw_stretch, or None when there is no poses module."""
-    drawer = picture_drawer()
-    import backstretch_kit.poses as poses
+def test_pictures_off_never_draws(
+    tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pictures=False asks poses for nothing, so no pose data is read or drawn."""
 
-    assert drawer is poses.draw_stretch
-    monkeypatch.setitem(sys.modules, "backstretch_kit.poses", None)
-    assert picture_drawer() is None
+    def refuse(*args, **kwargs):
+        raise AssertionError("picture_bytes called with pictures=False")
+
+    monkeypatch.setattr(handout, "picture_bytes", refuse)
+    write_handout(routine, tmp_path / "plain.html", date=DAY, pictures=False)
+    write_handout(routine, tmp_path / "plain.pdf", date=DAY, pictures=False)
 
 
 def test_real_pictograms_in_the_handout(tmp_path: Path) -> None:
@@ -247,3 +249,28 @@ def test_real_pictograms_in_the_handout(tmp_path: Path) -> None:
     routine = load_routine("desk-break")
     page = write_handout(routine, tmp_path / "real.html", date=DAY).read_text()
     assert page.count('<div class="picture" role="img"><svg') == len(routine)
+
+
+def test_a_pdf_prints_names_in_arabic_chinese_devanagari_and_emoji(tmp_path: Path) -> None:
+    """Fallback fonts and shaping print every character typed; pypdf reads them back."""
+    from backstretch_kit.pdf_fonts import unprintable
+
+    name = "تمارين الظهر 颈部放松 पीठ 🙂"
+    if unprintable([name]):
+        how = "apt-get install fonts-noto-core fonts-wqy-microhei fonts-symbola"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the fallback fonts are missing on CI; .ci/run should {how}")
+        pytest.skip(f"the fallback fonts are not installed here ({how})")
+    routine = Routine.from_stretches(["chin-tuck"], name=name)
+    text = pdf_text(write_handout(routine, tmp_path / "intl.pdf", date=DAY, pictures=False))
+    for word in ("颈部放松", "🙂", "الظهر"):
+        assert word in text, word
+    assert "could not be printed" not in text
+
+
+def test_a_character_no_font_has_is_named_on_the_page(tmp_path: Path) -> None:
+    """An Egyptian hieroglyph in a note is said by name on the PDF, and warned about."""
+    routine = Routine.from_stretches(["chin-tuck"], name="Neck")
+    with pytest.warns(UserWarning, match="could not be printed"):
+        path = write_handout(routine, tmp_path / "rare.pdf", notes="\U00013000", pictures=False)
+    assert "U+13000 (EGYPTIAN HIEROGLYPH A001)" in pdf_text(path)

@@ -39,7 +39,7 @@ def catalog():
 @pytest.fixture
 def browser(catalog, monkeypatch):
     # Pictures have their own test; drawing 43 of them here would only slow the rest.
-    monkeypatch.setattr(catalog_browser, "_draw_picture", lambda stretch_id, dpi: None)
+    monkeypatch.setattr(catalog_browser, "picture_bytes", lambda stretch_id, **kw: None)
     return CatalogBrowser(catalog, dpi=20)
 
 
@@ -101,7 +101,7 @@ def test_flexion_checkbox_hides_flexion_stretches(browser, catalog):
 
 def test_profile_argument_ticks_boxes_and_hides(catalog, monkeypatch):
     """A profile with osteoporosis starts with its box ticked and its stretches hidden."""
-    monkeypatch.setattr(catalog_browser, "_draw_picture", lambda stretch_id, dpi: None)
+    monkeypatch.setattr(catalog_browser, "picture_bytes", lambda stretch_id, **kw: None)
     browser = CatalogBrowser(catalog, profile=Profile(osteoporosis=True, age_group="older adult"))
     assert browser.safety["osteoporosis"].value is True
     assert browser.safety["flexion_intolerant"].value is False
@@ -150,7 +150,7 @@ def test_no_match_says_so(browser, catalog):
 
 def test_catalog_text_is_escaped(catalog, monkeypatch):
     """A stretch name with markup shows as text in the list and the detail pane."""
-    monkeypatch.setattr(catalog_browser, "_draw_picture", lambda stretch_id, dpi: None)
+    monkeypatch.setattr(catalog_browser, "picture_bytes", lambda stretch_id, **kw: None)
     custom = catalog.copy()
     custom.loc["chin-tuck", "name"] = "<script>alert(1)</script> tuck"
     browser = CatalogBrowser(custom)
@@ -160,18 +160,16 @@ def test_catalog_text_is_escaped(catalog, monkeypatch):
 
 
 def test_picture_is_drawn_once_per_stretch(catalog, monkeypatch):
-    """The pictogram is a PNG from draw_stretch, drawn once and then taken from the cache."""
-    from backstretch_kit import handout
+    """The pictogram is a PNG from poses.picture_bytes, drawn once and then taken from the cache."""
+    from backstretch_kit import poses
 
-    real = handout.picture_drawer()
-    assert real is not None, "backstretch_kit.poses.draw_stretch should exist"
     calls: list[str] = []
 
     def counting(stretch_id: str, *args, **kwargs):
         calls.append(stretch_id)
-        return real(stretch_id, *args, **kwargs)
+        return poses.picture_bytes(stretch_id, *args, **kwargs)
 
-    monkeypatch.setattr(catalog_browser, "picture_drawer", lambda: counting)
+    monkeypatch.setattr(catalog_browser, "picture_bytes", counting)
     browser = CatalogBrowser(catalog, dpi=20)
     first = browser.selected_id
     assert bytes(browser.picture.value).startswith(b"\x89PNG")

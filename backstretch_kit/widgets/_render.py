@@ -1,9 +1,11 @@
-"""Turn a matplotlib Figure into PNG bytes for an ``ipywidgets.Image``.
+"""Turn a chart's Figure into PNG bytes for an ``ipywidgets.Image``.
 
 The widgets show charts and pictograms as PNG images rather than through an
 ``Output`` widget: setting an Image's ``value`` is an ordinary trait change, so
 it updates live from any callback (a button, an observer, an asyncio task) and
-never depends on where output is being captured.
+never depends on where output is being captured. Pictograms come as bytes
+already, from :func:`backstretch_kit.poses.picture_bytes`; :func:`figure_to_png`
+is for the charts, which return Figures.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def figure_to_png(fig: Figure, dpi: float = DEFAULT_DPI) -> bytes:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        The figure to draw, as returned by the chart and pictogram functions.
+        The figure to draw, as returned by the chart functions.
     dpi : float
         Dots per inch; a 6-inch-wide figure at 90 dpi is 540 pixels wide.
         Tests pass a low value to stay fast.

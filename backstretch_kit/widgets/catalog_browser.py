@@ -3,7 +3,7 @@
 Everything shown comes from the package: the catalog from
 :func:`backstretch_kit.load_stretches`, the safety rules from
 :mod:`backstretch_kit.guidance`, the pictogram from
-:func:`backstretch_kit.poses.draw_stretch`.
+:func:`backstretch_kit.poses.picture_bytes`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import ipywidgets as widgets
 
 from ..catalog import NO_EQUIPMENT, filter_stretches
 from ..guidance import CAUTION_WORDS, PROFILE_QUESTIONS, conflicting_cautions
-from ..handout import picture_drawer
+from ..poses import picture_bytes
 from ..routine import RoutineItem
 from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
 from ..words import dose_text
 from ._callbacks import watch
-from ._render import DEFAULT_DPI, figure_to_png, png_image
+from ._render import DEFAULT_DPI, png_image
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import pandas as pd
@@ -223,26 +223,10 @@ class CatalogBrowser(widgets.VBox):
         self.picture.layout.display = None if png else "none"
 
     def _picture_for(self, stretch_id: str) -> bytes | None:
+        # None for a stretch with no pose (a catalog of your own): shown without a picture
         if stretch_id not in self._pictures:
-            self._pictures[stretch_id] = _draw_picture(stretch_id, self._dpi)
+            self._pictures[stretch_id] = picture_bytes(stretch_id, dpi=self._dpi)
         return self._pictures[stretch_id]
-
-
-def _draw_picture(stretch_id: str, dpi: float) -> bytes | None:
-    """Draw a stretch's pictogram, or return ``None`` when it has none.
-
-    Only "this stretch has no pose" (a catalog of your own, a stretch added
-    since) means no picture; a broken pose file is raised, not hidden.
-    """
-    # The handout's finder: None when the poses module is not there at all.
-    draw = picture_drawer()
-    if draw is None:
-        return None
-    from ..poses import load_poses
-
-    if stretch_id not in set(load_poses()["stretch_id"]):
-        return None
-    return figure_to_png(draw(stretch_id), dpi=dpi)
 
 
 def _detail_html(stretch_id: str, row: pd.Series) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import io
 import logging
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ..poses import picture_bytes
 from ..timer import (
     CueDue,
     HoldTimer,
@@ -355,7 +355,8 @@ class TimerWidget(W.VBox):
         if self.show_pictures is False or not stretch_id:
             return None
         if stretch_id not in self._pictures:
-            self._pictures[stretch_id] = _draw_pose_png(stretch_id, large=self.large)
+            dpi = 110 if self.large else 80  # sharp at the picture's shown width
+            self._pictures[stretch_id] = picture_bytes(stretch_id, dpi=dpi)
         return self._pictures[stretch_id]
 
     def _refresh(self) -> None:
@@ -383,16 +384,3 @@ class TimerWidget(W.VBox):
         self.skip_button.disabled = not live
         self.back_button.disabled = not live
         self.stop_button.disabled = not live
-
-
-def _draw_pose_png(stretch_id: str, *, large: bool) -> bytes | None:
-    """Render the pictogram of a stretch, or None if the pose data has none."""
-    from .. import poses
-
-    try:
-        figure = poses.draw_stretch(stretch_id, phase="stretch")
-    except poses.PoseError:
-        return None
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110 if large else 80, bbox_inches="tight")
-    return buffer.getvalue()

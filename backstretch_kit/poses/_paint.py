@@ -1,0 +1,390 @@
+"""Painting a posed figure with matplotlib: body capsules, face, props, tint and arrow.
+
+matplotlib is imported inside the functions, so importing this module stays cheap.
+Geometry comes from :mod:`~backstretch_kit.poses._geometry` and
+:mod:`~backstretch_kit.poses._props`; this module only paints it. The framing
+(:func:`picture_window`) and the arrow's path (:func:`arrow_path`) are plain
+arithmetic too, so they can be checked for every pose without drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._geometry import FLOOR_VIEWS, SIDE_VIEWS, Body, Point, Segment
+from ._props import Prop
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["NEAR_COLOUR", "Window", "arrow_path", "draw_pose", "picture_window"]
+
+TRUNK_PARTS = frozenset({"lower", "mid", "upper", "neck", "shoulders", "hips"})
+NEAR_COLOUR = "#3B4452"
+FAR_COLOUR = "#AAB2BC"
+PROP_COLOUR = "#C9CED4"
+PROP_EDGE = "#8D959E"
+ARROW_COLOUR = "#111111"
+LABEL_COLOUR = "#6B7480"
+WINDOW = (1.45, 1.2)  # data units shown per picture, so every figure has one scale
+#: Drawing order: the far limbs behind the trunk, the near limbs in front of it.
+LAYERS = {"far": (4, FAR_COLOUR), "body": (5, NEAR_COLOUR), "near": (6, NEAR_COLOUR)}
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a picture shows: the drawn content's bounds and the Axes limits around it."""
+
+    bounds: tuple[float, float, float, float]  # body, arrow start and props: x0, y0, x1, y1
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    floor: bool  # a floor line under the figure; else a mat seen from above
+
+
+def picture_window(body: Body, props: list[Prop], arrow_from: Point | None = None) -> Window:
+    """Frame a pose: at least :data:`WINDOW` wide and high, one scale for every picture.
+
+    The frame grows (keeping its shape) only when the body, its props or the point
+    the arrow starts from would not fit. With a floor, the floor line sits just
+    above the bottom edge, so figures standing and lying share a ground line.
+    """
+    x0, y0, x1, y1 = body.bounds()
+    if arrow_from is not None:
+        ax0, ay0 = arrow_from
+        x0, y0, x1, y1 = min(x0, ax0), min(y0, ay0), max(x1, ax0), max(y1, ay0)
+    for prop in props:
+        for _, pts in prop.shapes:
+            x0, x1 = min(x0, *(p[0] for p in pts)), max(x1, *(p[0] for p in pts))
+            y1 = max(y1, *(p[1] for p in pts))
+    floor = body.view in FLOOR_VIEWS
+    width, height = WINDOW
+    width, height = max(width, x1 - x0 + 0.2), max(height, y1 - y0 + 0.2)
+    width, height = (
+        max(width, height * WINDOW[0] / WINDOW[1]),
+        max(height, width * WINDOW[1] / WINDOW[0]),
+    )
+    cx = (x0 + x1) / 2
+    ylow = -0.08 if floor else (y0 + y1) / 2 - height / 2
+    return Window(
+        bounds=(x0, y0, x1, y1),
+        xlim=(cx - width / 2, cx + width / 2),
+        ylim=(ylow, ylow + height),
+        floor=floor,
+    )
+
+
+def draw_pose(
+    ax: Axes,
+    body: Body,
+    props: list[Prop],
+    *,
+    tint: tuple[str, ...] = (),
+    colour: str | None = None,
+    arrow: tuple[str, float, float, float] | None = None,
+    start: Body | None = None,
+    side_drawn: str = "",
+) -> None:
+    """Draw a posed body, its props, the area tint and the movement arrow into ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to draw; its limits are set so that every picture has one scale.
+    body : Body
+        The posed figure, resting on the floor.
+    props : list of Prop
+        Furniture and kit placed around it.
+    tint : tuple of str
+        Segment names to tint, in ``colour`` (no tint without a colour); ``"neck:back"``
+        tints only the back half of the neck (side views), away from the face.
+    colour : str, optional
+        The body area's colour.
+    arrow : (point, bend, shift, off), optional
+        The body point whose move from ``start`` to ``body`` the arrow shows, how much
+        the arrow curves, how far it slides along its own direction and how far it stands
+        off the body (negative: on the other side of the point). Drawn only with ``start``.
+    start : Body, optional
+        The start pose, where the arrow comes from.
+    side_drawn : str
+        ``"left"`` or ``"right"`` for a stretch done on each side. A right side is
+        drawn mirrored, as the left: pictures always show the side done first.
+    """
+    moving = arrow if start is not None else None
+    window = picture_window(body, props, start.points[arrow[0]] if moving else None)
+    _set_window(ax, window)
+    _draw_ground(ax, window)
+    _draw_props(ax, [p for p in props if p.behind], 2)
+    if colour and tint:
+        _draw_tint(ax, body, tint, colour)
+    _draw_body(ax, body, tint, colour)
+    _draw_head(ax, body)
+    _draw_props(ax, [p for p in props if not p.behind], 7)
+    if moving is not None and start is not None:
+        point, bend, shift, off = moving
+        path = arrow_path(
+            start.points[point], body.points[point], bend, shift, body.points["chest"], off
+        )
+        _draw_arrow(ax, path)
+    _draw_labels(ax, body, side_drawn)
+
+
+def _set_window(ax: Axes, window: Window) -> None:
+    ax.set_xlim(*window.xlim)
+    ax.set_ylim(*window.ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _draw_ground(ax: Axes, window: Window) -> None:
+    """A floor line under a figure seen from the side or front; a mat under one seen from above."""
+    if window.floor:
+        ax.plot(
+            [window.xlim[0] + 0.05, window.xlim[1] - 0.05],
+            [-0.006, -0.006],
+            color=PROP_EDGE,
+            lw=2,
+            solid_capstyle="round",
+            zorder=1,
+        )
+        return
+    x0, y0, x1, y1 = window.bounds
+    corners = [(x0 - 0.06, y0 - 0.06), (x1 + 0.06, y0 - 0.06), (x1 + 0.06, y1 + 0.06)]
+    corners.append((x0 - 0.06, y1 + 0.06))
+    _polygon(ax, corners, facecolor="#EEF0F2", edgecolor="none", zorder=0, gid="mat")
+
+
+def _draw_props(ax: Axes, props: list[Prop], z: float) -> None:
+    for prop in props:
+        solid = {"facecolor": PROP_COLOUR, "edgecolor": PROP_EDGE, "lw": 1, "zorder": z}
+        for kind, pts in prop.shapes:
+            if kind == "poly":
+                _polygon(ax, pts, **solid, gid=prop.kind)
+            elif kind == "line":
+                xs, ys = zip(*pts, strict=True)
+                strap = prop.kind == "strap"
+                ax.plot(
+                    xs,
+                    ys,
+                    color="#7A5C3E" if strap else PROP_EDGE,
+                    lw=1.8 if strap else 2.2,
+                    solid_capstyle="round",
+                    zorder=z,
+                    gid=prop.kind,
+                )
+            elif kind == "circle":
+                (cx, cy), (r, _) = pts
+                _circle(ax, (cx, cy), r, **solid, gid=prop.kind)
+
+
+def _draw_tint(ax: Axes, body: Body, tint: tuple[str, ...], colour: str) -> None:
+    """A soft halo in the area colour round each tinted segment (only its back, for ``:back``)."""
+    backs = _backs(tint)
+    for seg in body.segments:
+        if seg.name in tint or seg.name in backs:
+            halo = _capsule(seg, 0.028)
+            if seg.name not in tint:
+                halo = _back_half(halo, seg, body.face_dir)
+            style = {"facecolor": colour, "edgecolor": "none", "alpha": 0.45, "zorder": 3}
+            _polygon(ax, halo, **style, gid="area-tint")
+
+
+def _draw_body(ax: Axes, body: Body, tint: tuple[str, ...], colour: str | None) -> None:
+    """Every segment as a capsule: far limbs light, tinted segments filled in the area colour."""
+    backs = _backs(tint)
+    for seg in body.segments:
+        z, shade = LAYERS[seg.layer]
+        fill = colour if (colour and seg.name in tint and seg.layer != "far") else shade
+        if seg.name in TRUNK_PARTS:
+            edge = fill
+        elif body.view == "above":
+            edge = "white"  # seen from above, legs cross and fold: keep them apart
+        else:
+            edge = shade  # a tinted limb keeps a dark outline: a grey tint is not a far limb
+        tinted = fill != shade
+        _polygon(
+            ax,
+            _capsule(seg),
+            facecolor=fill,
+            edgecolor=edge,
+            lw=0.8,
+            zorder=z + (0.5 if tinted else 0),
+            gid="area-segment" if tinted else seg.name,
+        )
+        if colour and seg.name in backs and seg.layer != "far":
+            back = _back_half(_capsule(seg), seg, body.face_dir)
+            _polygon(
+                ax, back, facecolor=colour, edgecolor="none", zorder=z + 0.5, gid="area-segment"
+            )
+
+
+def _backs(tint: tuple[str, ...]) -> set[str]:
+    """The segments tinted only on their back half (``"neck:back"`` -> ``"neck"``)."""
+    return {t.partition(":")[0] for t in tint if t.endswith(":back")}
+
+
+def _draw_head(ax: Axes, body: Body) -> None:
+    """The head, with a nose seen from the side or a face seen from the front or above."""
+    # a head nodding toward the viewer comes in front of its (tinted) neck and of a hand on
+    # its back, with a light rim to keep its outline against them
+    nodding = body.nod > 0
+    _circle(
+        ax,
+        body.head_centre,
+        body.head_radius,
+        facecolor=NEAR_COLOUR,
+        edgecolor="white" if nodding else "none",
+        lw=1.2 if nodding else None,
+        zorder=5.6 if nodding else 5,
+        gid="head",
+    )
+    if body.view not in SIDE_VIEWS:
+        _draw_face(ax, body)
+        return
+    nose = (
+        body.head_centre[0] + 0.9 * body.head_radius * math.cos(math.radians(body.face_dir)),
+        body.head_centre[1] + 0.9 * body.head_radius * math.sin(math.radians(body.face_dir)),
+    )
+    r = body.head_radius * 0.3
+    _circle(ax, nose, r, facecolor=NEAR_COLOUR, edgecolor="none", zorder=5, gid="nose")
+
+
+def _draw_face(ax: Axes, body: Body) -> None:
+    """Seen from the front: two eyes that slide sideways as the head turns and down as it
+    nods, and a nose at the edge of the head once it is turned or nodded far enough."""
+    r, (hx, hy) = body.head_radius, body.head_centre
+    across = (math.cos(math.radians(body.face_dir)), math.sin(math.radians(body.face_dir)))
+    up = (-across[1], across[0])
+    turn, nod = math.radians(body.head_turn), math.radians(body.nod)
+    z = 5.7 if body.nod > 0 else 5.5  # over the head, which comes forward when it nods
+
+    def at(k: float, v: float, most: float) -> Point:
+        reach = math.hypot(k, v)
+        if reach > most:  # keep the feature on the head
+            k, v = k * most / reach, v * most / reach
+        return (hx + k * r * across[0] + v * r * up[0], hy + k * r * across[1] + v * r * up[1])
+
+    for eye in (-0.38, 0.38):
+        k = max(-0.82, min(0.82, eye * math.cos(turn) + 0.75 * math.sin(turn) * math.cos(nod)))
+        v = 0.12 * math.cos(nod) - 0.75 * math.sin(nod)
+        _circle(
+            ax, at(k, v, 0.85), r * 0.13, facecolor="white", edgecolor="none", zorder=z, gid="eye"
+        )
+    if abs(body.head_turn) > 30 or body.nod > 30:
+        k = math.copysign(0.95, body.head_turn) if abs(body.head_turn) > 30 else 0.0
+        v = -0.12 * math.cos(nod) - 0.95 * math.sin(nod)
+        nose = at(k, v, 0.96)
+        _circle(
+            ax, nose, r * 0.24, facecolor=NEAR_COLOUR, edgecolor="none", zorder=z - 0.5, gid="nose"
+        )
+
+
+def arrow_path(
+    a: Point, b: Point, bend: float, shift: float, chest: Point, off: float
+) -> tuple[Point, Point, float]:
+    """Where the movement arrow runs: its tail, its head and its curve (``arc3`` radius).
+
+    From ``a`` to ``b``, lengthened to a readable size if the move is small, stood
+    ``off`` the body on the side away from the trunk (above, for a mostly sideways
+    move) and slid by ``shift`` along its own direction.
+    """
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    dist = math.hypot(dx, dy)
+    if dist < 1e-6:
+        dx, dy, dist = 0.0, 1.0, 1.0
+    need = 0.2
+    if dist < need:  # a small movement still gets a readable arrow
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+        ux, uy = dx / dist, dy / dist
+        a = (mx - ux * need / 2, my - uy * need / 2)
+        b = (mx + ux * need / 2, my + uy * need / 2)
+    bx, by = chest
+    nx, ny = -dy / dist, dx / dist
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    if abs(ny) > 0.5:  # a mostly sideways movement: the arrow rides above it
+        if ny < 0:
+            nx, ny = -nx, -ny
+    elif (mx - bx) * nx + (my - by) * ny < 0:
+        nx, ny = -nx, -ny
+    ux, uy = dx / dist, dy / dist
+    a = (a[0] + nx * off + ux * shift, a[1] + ny * off + uy * shift)
+    b = (b[0] + nx * off + ux * shift, b[1] + ny * off + uy * shift)
+    sign = 1.0 if (nx * dy - ny * dx) > 0 else -1.0
+    return a, b, sign * bend
+
+
+def _draw_arrow(ax: Axes, path: tuple[Point, Point, float]) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    tail, head, rad = path
+    ax.add_patch(
+        FancyArrowPatch(
+            tail,
+            head,
+            connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-|>",
+            mutation_scale=13,
+            lw=1.8,
+            color=ARROW_COLOUR,
+            zorder=8,
+            gid="arrow",
+        )
+    )
+
+
+def _draw_labels(ax: Axes, body: Body, side_drawn: str) -> None:
+    """Say "seen from above" under a lying figure, and which side an each-side picture shows."""
+    if body.view not in FLOOR_VIEWS:
+        _corner_text(ax, "seen from above", (0.02, 0.03), ha="left", va="bottom")
+    if side_drawn == "right":
+        # The timer and the handout start an each-side stretch on the left, so the
+        # picture shows that side: the mirror image of the side the pose was written for.
+        ax.invert_xaxis()
+        side_drawn = "left"
+    if side_drawn:
+        _corner_text(ax, f"{side_drawn} side", (0.98, 0.97), ha="right", va="top")
+
+
+def _polygon(ax: Axes, points: list[Point], **style: Any) -> None:
+    from matplotlib.patches import Polygon
+
+    ax.add_patch(Polygon(points, closed=True, **style))
+
+
+def _circle(ax: Axes, centre: Point, radius: float, **style: Any) -> None:
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle(centre, radius, **style))
+
+
+def _corner_text(ax: Axes, text: str, where: Point, *, ha: str, va: str) -> None:
+    ax.text(*where, text, transform=ax.transAxes, ha=ha, va=va, fontsize=7, color=LABEL_COLOUR)
+
+
+def _capsule(seg: Segment, extra: float = 0.0, n: int = 10) -> list[Point]:
+    """The outline of a segment: two half circles joined, ``extra`` wider all round."""
+    (x0, y0), (x1, y1) = seg.start, seg.end
+    r = seg.radius + extra
+    theta = math.atan2(y1 - y0, x1 - x0)
+    pts = []
+    for k in range(n + 1):
+        a = theta - math.pi / 2 + math.pi * k / n
+        pts.append((x1 + r * math.cos(a), y1 + r * math.sin(a)))
+    for k in range(n + 1):
+        a = theta + math.pi / 2 + math.pi * k / n
+        pts.append((x0 + r * math.cos(a), y0 + r * math.sin(a)))
+    return pts
+
+
+def _back_half(points: list[Point], seg: Segment, face_dir: float) -> list[Point]:
+    """The part of a capsule outline behind the segment's axis: away from where the face points."""
+    (x0, y0), (x1, y1) = seg.start, seg.end
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    fx, fy = math.cos(math.radians(face_dir)), math.sin(math.radians(face_dir))
+    if nx * fx + ny * fy > 0:  # make the normal point to the back
+        nx, ny = -nx, -ny
+    # the capsule's outline runs round in order, so the kept points stay one run (closed
+    # along the axis through the two tips)
+    return [(x, y) for x, y in points if (x - x0) * nx + (y - y0) * ny >= -1e-9]
