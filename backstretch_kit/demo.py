@@ -24,40 +24,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .vocab import BODY_AREAS
+# The log's own frame layout, so sample frames and real ones cannot drift apart.
+from .log import _frames
+from .log._frames import HOLD_COLUMNS, SESSION_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .log import SessionLog
 
 __all__ = ["SESSION_COLUMNS", "HOLD_COLUMNS", "sample_log", "sample_routines"]
 
-#: Column order of ``SessionLog.sessions()``.
-SESSION_COLUMNS: tuple[str, ...] = (
-    "session_id",
-    "person",
-    "routine_name",
-    "kind",
-    "started_at",
-    "ended_at",
-    "pain_before",
-    "pain_after",
-    "notes",
-)
-#: Column order of ``SessionLog.holds()``.
-HOLD_COLUMNS: tuple[str, ...] = (
-    "hold_id",
-    "session_id",
-    "person",
-    "stretch_id",
-    "name",
-    "body_area",
-    "side",
-    "rep",
-    "planned_s",
-    "actual_s",
-    "completed",
-    "started_at",
-)
 
 # Routine templates: a name and the body areas it visits, in order. The
 # stretches themselves are picked from the catalog per person, so two people's
@@ -398,29 +373,7 @@ def _sessions_frame(rows: list[dict[str, object]]) -> tuple[pd.DataFrame, dict[i
     # Ids follow time across people, as a shared log would hand them out.
     renumber = dict(zip(frame["session_id"].tolist(), range(1, len(frame) + 1), strict=True))
     frame["session_id"] = np.arange(1, len(frame) + 1, dtype="int64")
-    return _session_dtypes(frame), renumber
-
-
-def _session_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype(
-        {
-            "session_id": "int64",
-            "person": "str",
-            "routine_name": "str",
-            "pain_before": "float64",
-            "pain_after": "float64",
-            "kind": "str",
-        }
-    )
-    frame["notes"] = frame["notes"].astype("str")
-    for column in ("started_at", "ended_at"):
-        frame[column] = _utc(frame[column])
-    return frame
-
-
-def _utc(stamps: pd.Series) -> pd.Series:
-    """UTC timestamps at microsecond precision, as ``SessionLog`` returns them."""
-    return pd.to_datetime(stamps, utc=True).dt.as_unit("us")
+    return _frames.sessions_frame(frame), renumber
 
 
 def _holds_frame(
@@ -432,27 +385,7 @@ def _holds_frame(
     frame["session_id"] = frame["session_id"].map(renumber)
     frame = frame.sort_values(["started_at", "session_id"], kind="stable").reset_index(drop=True)
     frame["hold_id"] = np.arange(1, len(frame) + 1, dtype="int64")
-    return _hold_dtypes(frame)
-
-
-def _hold_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype(
-        {
-            "hold_id": "int64",
-            "session_id": "int64",
-            "person": "str",
-            "stretch_id": "str",
-            "name": "str",
-            "side": "str",
-            "rep": "int64",
-            "planned_s": "float64",
-            "actual_s": "float64",
-            "completed": "bool",
-        }
-    )
-    frame["body_area"] = pd.Categorical(frame["body_area"], categories=BODY_AREAS, ordered=True)
-    frame["started_at"] = _utc(frame["started_at"])
-    return frame
+    return _frames.holds_frame(frame)
 
 
 def _write_to_log(

@@ -10,10 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from backstretch_kit import _schema
-from backstretch_kit.log import SessionLog
+from backstretch_kit.log import SessionLog, _schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 WRITERS = 4
 HOLDS_EACH = 2_000

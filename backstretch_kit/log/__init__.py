@@ -1,0 +1,44 @@
+"""The session log: every stretch someone does, kept safely in one SQLite file.
+
+A self-tracker or a physiotherapist (with several clients under pseudonyms)
+records sessions and the holds in them; charts and tables read them back as
+tidy DataFrames. The file is health data, so it is written with care:
+
+* owner-only permissions (0o600, in a 0o700 folder when the log chooses it);
+* WAL journal with ``synchronous=FULL``: each record is on disk when the call
+  returns, and a crash or power cut never loses an acknowledged record;
+* several processes may write at once; lock waits are retried, so callers
+  never see "database is locked";
+* every public method may be called from any thread of the process (Jupyter
+  delivers widget clicks on kernel subshell threads): the one connection is
+  shared, and a lock keeps each call's transaction whole;
+* every check runs before anything is written, and every write is a single
+  transaction, so a failed call leaves the file exactly as it was;
+* forgetting a person overwrites their rows (``secure_delete``) and empties
+  the journal, so their data does not linger in the file.
+
+Examples
+--------
+>>> from backstretch_kit import SessionLog
+>>> with SessionLog("my-log.sqlite") as log:  # doctest: +SKIP
+...     sid = log.start_session("client A", routine="morning", pain_before=4)
+...     log.record_hold(sid, "knee-to-chest", "left", 1, planned_s=30, actual_s=28.5)
+...     log.finish_session(sid, pain_after=3)
+...     log.weekly_minutes("client A")
+"""
+
+from __future__ import annotations
+
+from ._checks import HOLD_SIDES, MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
+from ._file import default_path
+from .session_log import SessionLog
+
+__all__ = [
+    "HOLD_SIDES",
+    "MAX_ACTIVITY_S",
+    "MAX_HOLD_S",
+    "MAX_REP",
+    "LogError",
+    "SessionLog",
+    "default_path",
+]

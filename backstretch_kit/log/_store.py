@@ -1,0 +1,350 @@
+"""The SQLite store under :class:`SessionLog`: one connection and every statement on it.
+
+The store trusts its arguments (``_checks`` has checked them). It opens the
+file (``_file``), retries while another process writes, runs each call in one
+write transaction, and holds the SQL of the writers and readers; the totals'
+SQL is in ``_totals``. The CSV code works through the same methods
+(:meth:`Store.read`, :meth:`Store.write`, :meth:`Store.snapshot`) and
+:func:`person_id`.
+
+Threads: one connection serves every thread (Jupyter delivers widget clicks
+on other threads than the one that opened the log), and a re-entrant lock is
+held for each attempt at a call's transaction, so two threads never
+interleave statements on it.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import _file, _totals
+from ._checks import EPOCH, US, Hold, LogError, iso
+
+__all__ = ["Store", "person_id"]
+
+# How long in all the store keeps retrying while another process writes
+# (each attempt also waits up to _file._BUSY_TIMEOUT_S inside SQLite).
+_RETRY_FOR_S = 60.0
+
+_T = TypeVar("_T")
+
+
+class Store:
+    """One session-log file, opened, checked and brought to the current layout.
+
+    Parameters
+    ----------
+    path : Path
+        An absolute path; the file is created owner-only (0o600) if missing.
+
+    Raises
+    ------
+    LogError
+        The folder is missing or read-only, or the file is not a session log
+        or is a newer one; such a file is left untouched (see ``_file``).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        # Re-entrant, as a CSV import reads inside its write.
+        self._lock = threading.RLock()
+        _file.check_place(path)
+        self._conn = self.retrying(lambda: _file.connect(path))
+
+    # ----------------------------------------------------------------- transactions
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
+        return self._conn is None
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise LogError(f"session log {self.path} is closed")
+        return self._conn
+
+    def retrying(self, attempt: Callable[[], _T]) -> _T:
+        """Run ``attempt`` holding the connection, retrying while another process writes.
+
+        The thread lock is held for one attempt, never during the pause between
+        attempts, so other threads of this process can go on meanwhile.
+        """
+        deadline = time.monotonic() + _RETRY_FOR_S
+        pause = 0.002
+        while True:
+            try:
+                with self._lock:
+                    return attempt()
+            except sqlite3.DatabaseError as exc:
+                if not (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
+                    raise LogError(f"session log {self.path}: {exc}") from exc
+                if time.monotonic() > deadline:
+                    raise LogError(
+                        f"session log {self.path} stayed locked by another program for "
+                        f"{_RETRY_FOR_S:.0f} s; nothing was written"
+                    ) from exc
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 2, 0.1)
+
+    def write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` in one immediate write transaction, committed durably.
+
+        Anything ``work`` raises rolls the whole transaction back.
+        """
+
+        def attempt() -> _T:
+            conn = self._db
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return self.retrying(attempt)
+
+    def snapshot(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` in one read transaction: all it reads is one moment of the file."""
+
+        def attempt() -> _T:
+            conn = self._db
+            conn.execute("BEGIN")
+            try:
+                return work(conn)
+            finally:
+                conn.execute("COMMIT")
+
+        return self.retrying(attempt)
+
+    def read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of one statement."""
+        return self.retrying(lambda: self._db.execute(sql, tuple(params)).fetchall())
+
+    # ----------------------------------------------------------------- writing
+
+    def add_person(self, name: str) -> None:
+        """Add a person unless they exist."""
+        self.write(lambda conn: person_id(conn, name, create=True))
+
+    def start_session(
+        self,
+        name: str,
+        routine_name: str | None,
+        routine_json: str | None,
+        pain_before: float | None,
+        at: tuple[int, int],
+        notes: str,
+    ) -> int:
+        """Insert an open routine session (adding the person if new); return its id."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO sessions (uuid, person_id, kind, routine_name, routine_json, "
+                "started_us, started_offset_s, pain_before, notes) "
+                "VALUES (?, ?, 'routine', ?, ?, ?, ?, ?, ?)",
+                (str(uuid.uuid4()), person_id(conn, name, create=True), routine_name)
+                + (routine_json, *at, pain_before, notes),
+            )
+            return int(cursor.lastrowid)
+
+        return self.write(work)
+
+    def record_hold(self, session_id: int, hold: Hold) -> int:
+        """Insert a hold into an open session and add it to the totals; return its id."""
+        us, offset_s = hold.at
+
+        def work(conn: sqlite3.Connection) -> int:
+            owner, session_start = self._open_session(conn, session_id)
+            if us < session_start:
+                raise LogError(
+                    f"hold starts at {iso(us, offset_s)}, before its session {session_id} "
+                    f"started ({iso(session_start, offset_s)})"
+                )
+            hold_id = _insert_hold(conn, session_id, hold)
+            _totals.add(conn, owner, hold.stretch_id, us, offset_s, hold.actual_s)
+            return hold_id
+
+        return self.write(work)
+
+    def finish_session(
+        self, session_id: int, pain_after: float | None, notes: str | None, at: tuple[int, int]
+    ) -> None:
+        """Close an open session no earlier than its start and its last hold."""
+        us, offset_s = at
+
+        def work(conn: sqlite3.Connection) -> None:
+            self._open_session(conn, session_id)
+            (latest,) = conn.execute(
+                "SELECT MAX(t) FROM (SELECT started_us AS t FROM sessions WHERE session_id = ?1 "
+                "UNION ALL SELECT started_us FROM holds WHERE session_id = ?1)",
+                (session_id,),
+            ).fetchone()
+            if us < latest:
+                raise LogError(
+                    f"session {session_id} cannot end at {iso(us, offset_s)}: it has a start "
+                    f"or a hold at {iso(latest, offset_s)}"
+                )
+            conn.execute(
+                "UPDATE sessions SET ended_us = ?, ended_offset_s = ?, pain_after = ?, "
+                "notes = COALESCE(?, notes) WHERE session_id = ?",
+                (us, offset_s, pain_after, notes, session_id),
+            )
+
+        self.write(work)
+
+    def log_activity(self, name: str, hold: Hold, notes: str) -> int:
+        """Insert a finished ad-hoc session with its one hold; return the session's id."""
+        us, offset_s = hold.at
+        end_us = us + round(hold.actual_s * 1_000_000)
+
+        def work(conn: sqlite3.Connection) -> int:
+            owner = person_id(conn, name, create=True)
+            session_id = conn.execute(
+                "INSERT INTO sessions (uuid, person_id, kind, started_us, started_offset_s, "
+                "ended_us, ended_offset_s, notes) VALUES (?, ?, 'ad hoc', ?, ?, ?, ?, ?)",
+                (str(uuid.uuid4()), owner, us, offset_s, end_us, offset_s, notes),
+            ).lastrowid
+            _insert_hold(conn, session_id, hold)
+            _totals.add(conn, owner, hold.stretch_id, us, offset_s, hold.actual_s)
+            return int(session_id)
+
+        return self.write(work)
+
+    def forget_person(self, name: str) -> dict[str, int]:
+        """Delete a person and all of theirs, then empty the journal of it."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, int]:
+            owner = person_id(conn, name, create=False)
+            if owner is None:
+                raise LogError(f"no person named {name!r} in {self.path}")
+            holds = conn.execute(
+                "DELETE FROM holds WHERE session_id IN "
+                "(SELECT session_id FROM sessions WHERE person_id = ?)",
+                (owner,),
+            ).rowcount
+            sessions = conn.execute("DELETE FROM sessions WHERE person_id = ?", (owner,)).rowcount
+            _totals.forget(conn, owner)
+            conn.execute("DELETE FROM people WHERE person_id = ?", (owner,))
+            return {"sessions": sessions, "holds": holds}
+
+        counts = self.write(work)
+        # Old page images live on in the WAL until a checkpoint copies the
+        # overwritten pages home; TRUNCATE then empties the WAL file itself.
+        self.retrying(lambda: self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        return counts
+
+    def _open_session(self, conn: sqlite3.Connection, session_id: int) -> tuple[int, int]:
+        """Person id and start of a session that may still take holds."""
+        row = conn.execute(
+            "SELECT person_id, started_us, ended_us FROM sessions WHERE session_id = ?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            raise LogError(f"unknown session id {session_id} in {self.path}")
+        if row[2] is not None:
+            raise LogError(f"session {session_id} is finished; it takes no more holds")
+        return int(row[0]), int(row[1])
+
+    # ----------------------------------------------------------------- reading
+
+    def people(self) -> list[str]:
+        """Names, alphabetically."""
+        return [name for (name,) in self.read("SELECT person FROM people ORDER BY person")]
+
+    def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
+        where, params = _where("s.started_us", name, low, high)
+        return self.read(
+            "SELECT s.session_id, p.person, s.routine_name, s.kind, s.started_us, s.ended_us, "
+            "s.pain_before, s.pain_after, s.notes FROM sessions s JOIN people p USING (person_id) "
+            f"WHERE 1{where} ORDER BY s.started_us, s.session_id",
+            params,
+        )
+
+    def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
+        where, params = _where("h.started_us", name, low, high)
+        return self.read(
+            "SELECT h.hold_id, h.session_id, p.person, h.stretch_id, h.side, h.rep, h.planned_s, "
+            "h.actual_s, h.completed, h.started_us FROM holds h "
+            "JOIN sessions s USING (session_id) JOIN people p USING (person_id) "
+            f"WHERE 1{where} ORDER BY h.started_us, h.hold_id",
+            params,
+        )
+
+    def routine_json(self, session_id: int) -> str | None:
+        """The routine snapshot stored with a session (None if it had none)."""
+        rows = self.read("SELECT routine_json FROM sessions WHERE session_id = ?", (session_id,))
+        if not rows:
+            raise LogError(f"unknown session id {session_id} in {self.path}")
+        return rows[0][0]
+
+    def daily_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """(day, person, stretch_id, held_us) rows for days ``low <= day < high``."""
+        return self.read(*_totals.daily_query(name, low, high))
+
+    def weekly_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """(week, stretch_id, held_us) rows for days ``low <= day < high``, by week and stretch."""
+        return self.read(*_totals.weekly_query(name, low, high))
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def person_id(conn: sqlite3.Connection, person: str, *, create: bool) -> int | None:
+    """The id of a person, adding them first with ``create``; None if absent."""
+    row = conn.execute("SELECT person_id FROM people WHERE person = ?", (person,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    if not create:
+        return None
+    now_us = (datetime.now(UTC) - EPOCH) // US
+    cursor = conn.execute("INSERT INTO people (person, created_us) VALUES (?, ?)", (person, now_us))
+    return int(cursor.lastrowid)
+
+
+def _insert_hold(conn: sqlite3.Connection, session_id: int, hold: Hold) -> int:
+    cursor = conn.execute(
+        "INSERT INTO holds (uuid, session_id, stretch_id, side, rep, planned_s, "
+        "actual_s, completed, started_us, offset_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), session_id, hold.stretch_id, hold.side, hold.rep, hold.planned_s)
+        + (hold.actual_s, int(hold.completed), *hold.at),
+    )
+    return int(cursor.lastrowid)
+
+
+def _where(column: str, name: str | None, low: int | None, high: int | None) -> tuple[str, list]:
+    """The filter of a sessions or holds read: ``low <= column < high``, one person."""
+    where, params = "", []
+    if low is not None:
+        where, params = f" AND {column} >= ?", [low]
+    if high is not None:
+        where, params = where + f" AND {column} < ?", [*params, high]
+    if name is not None:
+        where, params = where + " AND p.person = ?", [*params, name]
+    return where, params
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message

@@ -1,0 +1,410 @@
+"""The public session log: checks each argument, then asks the store.
+
+:class:`SessionLog` is the user's side of the log. Each method runs every
+check of its arguments (``_checks``) before the store (``_store``) is asked
+for anything, so a refused call never opens a transaction; readers shape the
+store's rows into the documented frames (``_frames``); CSV export and import
+live in ``_csv``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _checks, _csv, _frames
+from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP
+from ._file import default_path
+from ._store import Store
+
+__all__ = ["SessionLog"]
+
+
+class SessionLog:
+    """A person's (or a practice's) stretching record in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The database file. Created (owner-only, 0o600) if missing; its folder
+        must exist and be writable. By default the file is ``sessions.sqlite``
+        in the user's data folder (see ``platformdirs``), which is created
+        owner-only (0o700).
+    catalog : DataFrame, optional
+        The stretch catalog used to name stretches and give their body area
+        when reading (index ``stretch_id``, columns ``name`` and
+        ``body_area``). Defaults to :func:`backstretch_kit.load_stretches`.
+        Stretches missing from it read back with no area (NaN), since a log
+        outlives catalog edits.
+
+    Attributes
+    ----------
+    path : Path
+        The database file in use.
+
+    Raises
+    ------
+    LogError
+        If the folder is missing or read-only, or the file is not a session log
+        (another program's database, any other file) or was written by a newer
+        backstretch-kit. Such a file is not touched.
+
+    Notes
+    -----
+    Every public method may be called from any thread: one connection is
+    shared and each call holds it for its whole transaction, so a hold is on
+    disk when ``record_hold`` returns whichever thread called it.
+
+    Holds may not be added to a finished session, and a session is finished
+    once: a finished session is a closed record, and refusing late writes keeps
+    a stale widget from adding to the wrong session. Times are timezone-aware;
+    the calendar day of a hold (for daily totals) is its local date in the zone
+    its timestamp carried.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, catalog: Any = None):
+        self.path = Path(path).expanduser().absolute() if path is not None else default_path()
+        self._stretches = _frames.StretchLookup(catalog)
+        self._store = Store(self.path)
+
+    # ----------------------------------------------------------------- plumbing
+
+    def close(self) -> None:
+        """Close the file. Safe to call twice; the log cannot be used afterwards."""
+        self._store.close()
+
+    def __enter__(self) -> SessionLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._store.closed else "open"
+        return f"SessionLog({str(self.path)!r}, {state})"
+
+    # ----------------------------------------------------------------- writing
+
+    def add_person(self, person: str) -> None:
+        """Add a person (a pseudonym) with no sessions yet; nothing happens if they exist."""
+        self._store.add_person(_checks.person_name(person))
+
+    def start_session(
+        self,
+        person: str,
+        routine: Any = None,
+        pain_before: float | None = None,
+        started_at: datetime | None = None,
+        notes: str = "",
+    ) -> int:
+        """Open a session and return its id.
+
+        Parameters
+        ----------
+        person : str
+            Who is stretching (a name or pseudonym); added if new.
+        routine : Routine, str or None
+            The routine followed. A Routine (anything with ``.name`` and
+            ``.to_dict()``) is stored with a JSON snapshot, so later edits to
+            the routine do not rewrite history; a plain name stores the name only.
+        pain_before : float, optional
+            Pain on the 0 to 10 scale.
+        started_at : datetime, optional
+            Timezone-aware start; defaults to now in the machine's zone.
+        notes : str
+            Free text.
+        """
+        name = _checks.person_name(person)
+        routine_name, snapshot = _checks.routine_fields(routine)
+        pain = _checks.pain(pain_before, "pain_before")
+        at = _checks.instant(started_at, "started_at")
+        text = _checks.text(notes, "notes")
+        return self._store.start_session(name, routine_name, snapshot, pain, at, text)
+
+    def record_timer_hold(self, session_id: int, finished: Any, started_at: datetime) -> int:
+        """Record a hold the hold timer has just finished, and return its id.
+
+        ``finished`` is a :class:`backstretch_kit.timer.PhaseFinished` for a hold
+        phase; its stretch, side, rep, planned and actual seconds and outcome are
+        what gets stored. The guided session and ``backstretch play`` both log
+        through here, so the two always store a hold the same way.
+        """
+        phase = finished.phase
+        return self.record_hold(
+            session_id,
+            phase.stretch_id,
+            phase.side,
+            phase.rep,
+            planned_s=finished.planned_s,
+            actual_s=finished.actual_s,
+            completed=finished.completed,
+            started_at=started_at,
+        )
+
+    def record_hold(
+        self,
+        session_id: int,
+        stretch_id: str,
+        side: str,
+        rep: int,
+        planned_s: float,
+        actual_s: float,
+        completed: bool = True,
+        started_at: datetime | None = None,
+    ) -> int:
+        """Record one hold in an open session, durably, and return its id.
+
+        Parameters
+        ----------
+        session_id : int
+            From :meth:`start_session`; the session must not be finished.
+        stretch_id : str
+            The catalog id of the stretch (ids outside the catalog are kept too).
+        side : {"both", "left", "right"}
+        rep : int
+            1-based repetition number for that side.
+        planned_s, actual_s : float
+            Planned and actually held seconds (planned above 0; both at most 600).
+        completed : bool
+            False when the hold was skipped or stopped early.
+        started_at : datetime, optional
+            Timezone-aware start of the hold (not before the session's start);
+            defaults to now. Its local date is the day the hold counts for.
+        """
+        sid = _checks.row_id(session_id)
+        hold = _checks.Hold(
+            _checks.stretch_id(stretch_id),
+            _checks.side(side),
+            _checks.integer(rep, "rep", 1, MAX_REP),
+            _checks.number(planned_s, "planned_s", 0.0, MAX_HOLD_S, above_low=True),
+            _checks.number(actual_s, "actual_s", 0.0, MAX_HOLD_S),
+            _checks.flag(completed, "completed"),
+            _checks.instant(started_at, "started_at"),
+        )
+        return self._store.record_hold(sid, hold)
+
+    def finish_session(
+        self,
+        session_id: int,
+        pain_after: float | None = None,
+        notes: str | None = None,
+        ended_at: datetime | None = None,
+    ) -> None:
+        """Close a session with the pain afterwards.
+
+        Parameters
+        ----------
+        session_id : int
+        pain_after : float, optional
+            Pain on the 0 to 10 scale.
+        notes : str, optional
+            If given, replaces the session's notes.
+        ended_at : datetime, optional
+            Timezone-aware end, not before the session's start or its last hold;
+            defaults to now.
+
+        Raises
+        ------
+        LogError
+            Unknown session, a session already finished, or an end before the start.
+        """
+        sid = _checks.row_id(session_id)
+        pain = _checks.pain(pain_after, "pain_after")
+        text = None if notes is None else _checks.text(notes, "notes")
+        at = _checks.instant(ended_at, "ended_at")
+        self._store.finish_session(sid, pain, text, at)
+
+    def log_activity(
+        self,
+        person: str,
+        stretch_id: str,
+        seconds: float,
+        when: datetime | None = None,
+        side: str = "both",
+        notes: str = "",
+    ) -> int:
+        """Record something done outside a routine ("2 minutes of the seated forward bend").
+
+        Stored as a finished session of kind ``"ad hoc"`` with one hold.
+
+        Parameters
+        ----------
+        person : str
+        stretch_id : str
+        seconds : float
+            How long, above 0 and at most 4 hours.
+        when : datetime, optional
+            Timezone-aware start; defaults to ``seconds`` ago (it just ended).
+        side : {"both", "left", "right"}
+        notes : str
+
+        Returns
+        -------
+        int
+            The id of the new session.
+        """
+        name = _checks.person_name(person)
+        stretch = _checks.stretch_id(stretch_id)
+        held = _checks.number(seconds, "seconds", 0.0, MAX_ACTIVITY_S, above_low=True)
+        if when is None:
+            when = datetime.now().astimezone() - timedelta(seconds=held)
+        at = _checks.instant(when, "when")
+        hold = _checks.Hold(stretch, _checks.side(side), 1, held, held, True, at)
+        return self._store.log_activity(name, hold, _checks.text(notes, "notes"))
+
+    def forget_person(self, person: str) -> dict[str, int]:
+        """Delete everything about one person, in one transaction.
+
+        Their sessions, holds, daily totals and name are removed; deleted rows
+        are overwritten in the file and the journal is emptied, so nothing of
+        theirs stays readable in it (other open connections may delay that
+        last step until they close).
+
+        Returns
+        -------
+        dict
+            How many ``sessions`` and ``holds`` were deleted.
+        """
+        return self._store.forget_person(_checks.person_name(person))
+
+    # ----------------------------------------------------------------- reading
+
+    def people(self) -> list[str]:
+        """The names (pseudonyms) in the log, alphabetically."""
+        return self._store.people()
+
+    def sessions(
+        self, person: str | None = None, start: Any = None, end: Any = None
+    ) -> pd.DataFrame:
+        """Sessions, oldest first, optionally for one person and a time range.
+
+        Parameters
+        ----------
+        person : str, optional
+        start, end : datetime, date or ISO text, optional
+            Sessions with ``start <= started_at < end``; a plain date means
+            midnight in the machine's local zone.
+
+        Returns
+        -------
+        DataFrame
+            ``session_id, person, routine_name, kind, started_at, ended_at,
+            pain_before, pain_after, notes``; times are UTC timestamps, pains
+            floats (NaN when not given), ``kind`` is ``routine`` or ``ad hoc``.
+        """
+        low, high = _checks.bound_us(start, "start"), _checks.bound_us(end, "end")
+        return _frames.sessions_from_rows(self._store.sessions(_name_or_none(person), low, high))
+
+    def holds(self, person: str | None = None, start: Any = None, end: Any = None) -> pd.DataFrame:
+        """Holds, oldest first, optionally for one person and a time range.
+
+        Parameters
+        ----------
+        person : str, optional
+        start, end : datetime, date or ISO text, optional
+            Holds with ``start <= started_at < end`` (a plain date: local midnight).
+
+        Returns
+        -------
+        DataFrame
+            ``hold_id, session_id, person, stretch_id, name, body_area, side, rep,
+            planned_s, actual_s, completed, started_at``. ``body_area`` is an
+            ordered categorical over ``BODY_AREAS``; ``name`` and ``body_area``
+            are NaN for stretches no longer in the catalog.
+        """
+        low, high = _checks.bound_us(start, "start"), _checks.bound_us(end, "end")
+        rows = self._store.holds(_name_or_none(person), low, high)
+        return _frames.holds_from_rows(rows, self._stretches)
+
+    def routine_snapshot(self, session_id: int) -> dict[str, Any] | None:
+        """The routine as it was when the session started (``Routine.to_dict()``), or None."""
+        snapshot = self._store.routine_json(_checks.row_id(session_id))
+        return None if snapshot is None else json.loads(snapshot)
+
+    def daily_totals(
+        self, person: str | None = None, start: Any = None, end: Any = None
+    ) -> pd.DataFrame:
+        """Seconds held per local calendar day, person and body area.
+
+        Kept up to date as holds are written, so this never scans the holds.
+        ``start <= day < end`` (dates; a datetime counts by its own date).
+
+        Returns
+        -------
+        DataFrame
+            ``day`` (midnight timestamps of local calendar dates, no zone),
+            ``person``, ``body_area`` (ordered categorical; NaN for stretches
+            not in the catalog), ``seconds`` (actual seconds held, skipped or
+            not).
+        """
+        low, high = _checks.bound_day(start, "start"), _checks.bound_day(end, "end")
+        rows = self._store.daily_totals(_name_or_none(person), low, high)
+        return _frames.daily_totals_from_rows(rows, self._stretches)
+
+    def weekly_minutes(
+        self, person: str | None = None, start: Any = None, end: Any = None
+    ) -> pd.DataFrame:
+        """Minutes held per week and body area, built from the daily totals.
+
+        Parameters
+        ----------
+        person : str, optional
+            One person; everyone together by default.
+        start, end : date, optional
+            Days with ``start <= day < end``. Weeks in the range with nothing
+            logged appear as rows of zeros.
+
+        Returns
+        -------
+        DataFrame
+            Index ``week`` (the Monday, a timestamp with no zone); one column per
+            entry of ``BODY_AREAS``, in that order; values in minutes. Stretches
+            no longer in the catalog have no area and are left out here (they
+            stay in :meth:`daily_totals` and :meth:`holds`).
+        """
+        low, high = _checks.bound_day(start, "start"), _checks.bound_day(end, "end")
+        rows = self._store.weekly_totals(_name_or_none(person), low, high)
+        return _frames.weekly_from_rows(rows, self._stretches, low, high)
+
+    # ----------------------------------------------------------------- CSV
+
+    def export_csv(self, folder: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write ``people.csv``, ``sessions.csv`` and ``holds.csv`` into ``folder``.
+
+        Times keep the UTC offset they were recorded with and numbers are
+        written exactly, so :meth:`import_csv` gives back the same log. The
+        folder is created owner-only if missing and the files are owner-only
+        (0o600): they are health data. Existing files of these names are replaced.
+
+        Returns
+        -------
+        dict
+            The path of each file written, by table name.
+        """
+        return _csv.export_tables(self._store, Path(folder))
+
+    def import_csv(self, folder: str | os.PathLike[str]) -> dict[str, int]:
+        """Add what an :meth:`export_csv` folder holds; records already present are skipped.
+
+        Every row is checked before anything is written; a bad file, row or
+        field raises :class:`LogError` naming it, and the log is unchanged.
+        Records are matched by their stable ids (uuids), so importing the same
+        export twice adds nothing the second time. A record whose id is known
+        but whose contents differ is refused rather than overwritten.
+
+        Returns
+        -------
+        dict
+            How many ``people``, ``sessions`` and ``holds`` were added.
+        """
+        return _csv.import_tables(self._store, Path(folder))
+
+
+def _name_or_none(person: Any) -> str | None:
+    """A reader's person filter: None for everyone, else a checked name."""
+    return None if person is None else _checks.person_name(person)
