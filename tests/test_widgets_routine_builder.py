@@ -228,3 +228,14 @@ def test_a_different_routine_with_the_same_file_name_is_not_overwritten(builder)
     builder.save_button.click()  # the same routine again: an update, not a third file
     assert "Updated" in builder.status.value
     assert len(list(builder.folder.glob("*.json"))) == 2
+
+
+def test_a_name_with_dollars_still_redraws_the_chart(builder):
+    """'cost $x_{$' is drawn as text: the chart follows each change and no error is shown."""
+    add(builder, "chin-tuck")
+    before = builder.chart.value
+    builder.name.value = "cost $x_{$"
+    assert builder.chart.value != before
+    add(builder, "neck-rotation")
+    assert "Something went wrong" not in builder.status.value
+    assert builder.routine.name == "cost $x_{$"

@@ -37,6 +37,7 @@ _MIN_WEEKS = 16
 _MAX_DAYS = 365
 
 
+@style.draws_user_text
 def adherence_calendar(
     sessions: pd.DataFrame,
     ax: Axes | None = None,

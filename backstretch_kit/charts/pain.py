@@ -43,6 +43,7 @@ _SERIES = (
 )
 
 
+@style.draws_user_text
 def pain_trend(
     sessions: pd.DataFrame, ax: Axes | None = None, *, person: str | None = None
 ) -> Figure:

@@ -26,6 +26,7 @@ _AROUND_TINT = 0.65
 _LEGEND_GREY = "#777777"
 
 
+@style.draws_user_text
 def routine_time_by_area(routine: Routine, ax: Axes | None = None) -> Figure:
     """Show where a routine spends its time, minutes per body area.
 

@@ -23,6 +23,7 @@ UNEVEN = 0.05
 _BAR_HEIGHT = 0.66
 
 
+@style.draws_user_text
 def side_balance(
     holds: pd.DataFrame,
     ax: Axes | None = None,

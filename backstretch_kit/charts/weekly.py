@@ -26,6 +26,7 @@ _BAR_DAYS = 6.0
 _MIN_WEEKS = 8
 
 
+@style.draws_user_text
 def weekly_minutes_by_area(
     holds: pd.DataFrame, ax: Axes | None = None, *, person: str | None = None
 ) -> Figure:

@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..charts._style import draws_user_text
 from ..vocab import AREA_COLOURS
 from ._load import default_catalog, pose_table
 from ._paint import NEAR_COLOUR, draw_pose
@@ -46,6 +47,7 @@ DPI = 120
 SVG_HASH_SALT = "backstretch-kit"
 
 
+@draws_user_text
 def draw_stretch(
     stretch_id: str,
     ax: Axes | None = None,
@@ -190,6 +192,7 @@ def save_stretch_picture(
     return target
 
 
+@draws_user_text
 def contact_sheet(
     ids: list[str] | None = None,
     phase: str = "stretch",
