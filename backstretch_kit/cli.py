@@ -97,28 +97,79 @@ def add_workshop_command(subparsers: Any) -> argparse.ArgumentParser:
         "workshop",
         help="serve the workshop notebook with Voila (a projector-size timer)",
         description="Serve notebooks/05-Workshop.ipynb with Voila on this computer. "
-        "Each browser that opens it gets its own kernel.",
+        "Each browser that opens it gets its own kernel, which runs Python as you: beyond "
+        "this computer (--ip), a token is required and made for you.",
     )
     parser.add_argument("--port", type=int, default=8866, help="port to listen on (8866)")
     parser.add_argument(
         "--ip",
         default="127.0.0.1",
-        help="address to listen on (127.0.0.1, this computer only; see the README "
-        "before serving a room)",
+        help="address to listen on (127.0.0.1, this computer only; 0.0.0.0 for a room "
+        "network, with a token; see the README before serving a room)",
+    )
+    parser.add_argument(
+        "--token",
+        default=None,
+        help="the secret in the link (default: none on loopback, a new random one otherwise; "
+        "an empty token beyond loopback is refused)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another name the room reaches this computer by (repeatable); requests "
+        "for any other name are refused",
+    )
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most pages open at once, about 110 MiB each (20)",
     )
     parser.add_argument(
         "--print-command",
         action="store_true",
-        help="print the Voila command line instead of running it",
+        help="print the Voila command line (with the token) instead of running it",
     )
 
     def run_workshop(args: argparse.Namespace) -> int:
-        from .serve import serve_workshop, voila_command
+        import shlex
 
+        from .serve import (
+            ServeError,
+            WorkshopLimits,
+            serve_workshop,
+            voila_command,
+            workshop_links,
+            workshop_token,
+        )
+
+        limits = WorkshopLimits()
+        if args.max_kernels is not None:
+            limits = WorkshopLimits(max_kernels=args.max_kernels)
+        try:
+            token = workshop_token(args.ip, args.token)
+            command = voila_command(
+                port=args.port,
+                ip=args.ip,
+                token=token,
+                allowed_hosts=args.allow_host,
+                limits=limits,
+            )
+        except ServeError as error:
+            print(f"backstretch workshop: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if args.print_command:
-            print(" ".join(voila_command(port=args.port, ip=args.ip)))
-            return 0
-        return serve_workshop(port=args.port, ip=args.ip)
+            print(shlex.join(command))
+            if token:  # stdout stays a command to paste; the links go beside it
+                for link in workshop_links(args.ip, args.port, token, args.allow_host):
+                    print(f"link: {link}", file=sys.stderr)
+            return EXIT_OK
+        return serve_workshop(
+            port=args.port, ip=args.ip, token=token, allowed_hosts=args.allow_host, limits=limits
+        )
 
     parser.set_defaults(run=run_workshop)
     return parser
