@@ -13,7 +13,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["data_path", "notebook_path", "user_data_dir"]
+__all__ = ["data_path", "notebook_path", "user_data_dir", "user_folder"]
 
 _PACKAGE_DIR = Path(str(resources.files("backstretch_kit")))
 
@@ -57,3 +57,21 @@ def user_data_dir() -> Path:
     import platformdirs  # only needed when nothing overrides it
 
     return Path(platformdirs.user_data_dir("backstretch-kit", appauthor=False))
+
+
+def user_folder(name: str) -> Path:
+    """A folder of the user's own files in :func:`user_data_dir`, such as ``"handouts"``.
+
+    What goes there is about the person's health, so a folder made here (and the
+    user data folder itself, if missing) is readable by the owner alone (0o700),
+    as the session log's is. A folder that already exists is left as it is.
+    """
+    base = user_data_dir()
+    folder = base / name
+    for path in (base, folder):
+        try:
+            path.mkdir(parents=True, mode=0o700)
+        except FileExistsError:
+            continue
+        path.chmod(0o700)  # in case the umask took bits away from the owner
+    return folder

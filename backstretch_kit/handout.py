@@ -1,6 +1,8 @@
 """Patient handouts: a routine on paper, as one HTML file or a PDF.
 
-:func:`write_handout` chooses the format from the file's suffix. Both list
+:func:`write_handout` chooses the format from the file's suffix;
+:func:`write_handouts` writes both side by side, by default into the
+``handouts`` folder of the user data folder (owner-only). Either format lists
 each stretch with its numbered steps, dose, side and time, the total time, the
 findings of :func:`~backstretch_kit.guidance.check_routine` for the person,
 the date, and a short safety note.
@@ -44,9 +46,12 @@ from .routine import Routine, RoutineError, RoutineItem
 from .vocab import AREA_COLOURS
 from .words import FINDING_TITLES, dose_text, format_duration
 
-__all__ = ["SUFFIXES", "write_handout"]
+__all__ = ["HANDOUT_FOLDER", "SUFFIXES", "handout_folder", "write_handout", "write_handouts"]
 
 SUFFIXES: tuple[str, ...] = (".html", ".pdf")
+
+#: The folder of the user data folder where handouts go when no folder is given.
+HANDOUT_FOLDER = "handouts"
 
 
 def _signs(urgency: str) -> str:
@@ -102,7 +107,63 @@ def _long_date(date: _dt.date) -> str:
     return f"{date.day} {date.strftime('%B %Y')}"
 
 
-# -- the entry point ----------------------------------------------------------------------
+# -- the entry points ---------------------------------------------------------------------
+def handout_folder() -> Path:
+    """Where handouts go by default: ``user_data_dir() / "handouts"``, owner-only.
+
+    Created (0o700, as the session log's folder) when missing; see
+    :func:`backstretch_kit._data.user_folder`.
+    """
+    from ._data import user_folder
+
+    return user_folder(HANDOUT_FOLDER)
+
+
+def write_handouts(
+    routine: Routine,
+    folder: str | Path | None = None,
+    profile: Profile | None = None,
+    **options: Any,
+) -> tuple[Path, ...]:
+    """Write a routine's handout as HTML and as PDF, side by side; return both paths.
+
+    The one way the notebooks and the routine builder make handouts, so both
+    put the same two files in the same place.
+
+    Parameters
+    ----------
+    routine : Routine
+        What to print.
+    folder : str or Path, optional
+        Where to write; :func:`handout_folder` (the ``handouts`` folder of the
+        user data folder) when ``None``. Created if missing.
+    profile : Profile, optional
+        The person's profile, as for :func:`write_handout`.
+    **options
+        ``person``, ``notes``, ``date``, ``pictures`` and ``paper``, as for
+        :func:`write_handout`.
+
+    Returns
+    -------
+    tuple of Path
+        The files written, in :data:`SUFFIXES` order (``.html``, then ``.pdf``),
+        named after the routine (:func:`~backstretch_kit.routine_file.file_stem`);
+        a handout of the same name is replaced, as it is the same routine's.
+    """
+    from .routine_file import file_stem
+
+    if folder is None:
+        target = handout_folder()
+    else:
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(routine.name)
+    return tuple(
+        write_handout(routine, target / f"{stem}{suffix}", profile=profile, **options)
+        for suffix in SUFFIXES
+    )
+
+
 def write_handout(
     routine: Routine,
     path: str | Path,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "DOSE_RULES",
     "MAX_HOLD_S",
     "MAX_REPS",
     "MAX_REST_S",
@@ -43,6 +44,16 @@ MAX_REPS = 50
 MAX_PAUSE_S = 600.0
 
 _DOSE_FIELDS = ("hold_s", "reps", "sides", "rest_s")
+
+#: What each dose field accepts, said to the person typing it: the widgets show this
+#: beside the field a value was refused in (the RoutineError message is for programs
+#: and files). The limits are the ones RoutineItem checks.
+DOSE_RULES: dict[str, str] = {
+    "hold_s": f"A hold must be more than 0 and at most {MAX_HOLD_S:g} seconds.",
+    "reps": f"Repetitions must be a whole number from 1 to {MAX_REPS}.",
+    "rest_s": f"A rest must be from 0 to {MAX_REST_S:g} seconds.",
+    "sides": f"Sides must be {' or '.join(SIDES)}.",
+}
 _SIDE_NAMES = {"both together": ("both",), "each side": ("left", "right")}
 
 

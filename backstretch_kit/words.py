@@ -8,15 +8,18 @@ same words. Plain Python, no pandas: cheap to import anywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
     "FINDING_COLOURS",
     "FINDING_ICONS",
     "FINDING_TITLES",
+    "area_text",
     "dose_text",
     "format_duration",
     "seconds_text",
+    "stretch_label",
 ]
 
 #: What each finding level is called, in front of its message.
@@ -81,3 +84,38 @@ def dose_text(item: Any) -> str:
     if item.reps > 1 and item.rest_s > 0:
         text += f", resting {format_duration(item.rest_s)} between holds"
     return text + "."
+
+
+def area_text(
+    body_area: str, secondary_areas: Iterable[str] = (), listed_for: str | None = None
+) -> str:
+    """Say which body area a stretch works, in a list filtered by ``listed_for``.
+
+    A list filtered by an area also holds the stretches that work it only on the
+    side (a secondary area): those say so, or a "(lower back)" stretch would seem
+    to have slipped into a list of hips and glutes.
+
+    Examples
+    --------
+    >>> area_text("lower back", ["hips and glutes"], listed_for="hips and glutes")
+    'lower back; also hips and glutes'
+    >>> area_text("lower back", ["hips and glutes"]), area_text("neck", listed_for="neck")
+    ('lower back', 'neck')
+    """
+    main = str(body_area)
+    if listed_for is not None and listed_for != main and listed_for in secondary_areas:
+        return f"{main}; also {listed_for}"
+    return main
+
+
+def stretch_label(
+    name: str, body_area: str, secondary_areas: Iterable[str] = (), listed_for: str | None = None
+) -> str:
+    """A stretch as a list shows it: its name and, in brackets, :func:`area_text`.
+
+    Examples
+    --------
+    >>> stretch_label("Figure four", "hips and glutes", ["lower back"], listed_for="lower back")
+    'Figure four (hips and glutes; also lower back)'
+    """
+    return f"{name} ({area_text(body_area, secondary_areas, listed_for)})"

@@ -69,6 +69,23 @@ def test_area_filter_changes_list_and_count(browser, catalog):
     assert browser.selected_id in expected
 
 
+def test_results_filtered_by_a_secondary_area_say_both_areas(browser, catalog):
+    """Each result names its main area; filtered by hips and glutes, a stretch listed for its
+    secondary area says "lower back; also hips and glutes", as the routine builder does."""
+    for label, sid in browser.results.options:
+        assert label == f"{catalog.loc[sid, 'name']} ({catalog.loc[sid, 'body_area']})"
+    browser.area.value = "hips and glutes"
+    also = 0
+    for label, sid in browser.results.options:
+        row = catalog.loc[sid]
+        if row["body_area"] == "hips and glutes":
+            assert label == f"{row['name']} (hips and glutes)"
+        else:
+            also += 1
+            assert label == f"{row['name']} ({row['body_area']}; also hips and glutes)"
+    assert also
+
+
 @pytest.mark.parametrize(
     ("control", "value", "keeps"),
     [

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+import stat
 
 import pytest
 
 from backstretch_kit import load_stretches
 from backstretch_kit.guidance import Profile, check_routine
 from backstretch_kit.routine import Routine, format_duration
+from backstretch_kit.routine_file import load_routine
 from backstretch_kit.widgets.routine_builder import RoutineBuilder
 
 
@@ -81,14 +85,53 @@ def test_dose_inputs_change_the_selected_item(builder):
     assert builder.items.options[0][0].startswith("1. Double knee to chest: 40 s x 3 each side")
 
 
-def test_bad_dose_shows_the_error_and_keeps_the_routine(builder):
-    """A hold of 0 s is refused with the routine's message; the item and input stay as they were."""
-    add(builder, "cat-stretch")
-    kept = builder.routine[0]
-    builder.hold_s.value = 0.0
-    assert builder.routine[0] == kept
-    assert builder.hold_s.value == kept.hold_s
-    assert "hold_s" in builder.status.value and "positive" in builder.status.value
+@pytest.mark.parametrize(
+    ("field", "bad", "words"),
+    [
+        ("reps", 0, "Repetitions must be a whole number from 1 to 50."),
+        ("reps", 51, "Repetitions must be a whole number from 1 to 50."),
+        ("hold_s", 0.0, "A hold must be more than 0 and at most 600 seconds."),
+        ("rest_s", -5.0, "A rest must be from 0 to 600 seconds."),
+    ],
+)
+def test_bad_dose_is_explained_beside_its_field_and_the_old_value_kept(builder, field, bad, words):
+    """A refused dose is said in plain words next to its control, not as an internal message;
+    the item and the control keep their old value, and the next good value clears the words."""
+    add(builder, "knee-to-chest", "figure-four-stretch")
+    kept = builder.routine[1]
+    control, note = getattr(builder, field), builder.dose_notes[field]
+    control.value = bad
+    assert builder.routine[1] == kept
+    assert control.value == getattr(kept, field)
+    assert words in note.value
+    # beside the control: the two share a row of the editor
+    rows = [
+        child
+        for child in builder.children[0].children[1].children
+        if note in getattr(child, "children", ())
+    ]
+    assert len(rows) == 1 and control in rows[0].children
+    for said in (builder.status.value, note.value):
+        assert "item 2" not in said and "figure-four-stretch" not in said and "field" not in said
+    assert all(not other.value for name, other in builder.dose_notes.items() if name != field)
+    control.value = getattr(kept, field) + 1
+    assert note.value == ""
+    assert getattr(builder.routine[1], field) == getattr(kept, field) + 1
+
+
+def test_adding_a_stretch_already_in_the_routine_says_so(builder):
+    """A second knee to chest is added (a routine may repeat a stretch) and the status line says
+    it was already there, at which item, so a slip is seen and can be removed."""
+    add(builder, "cat-stretch", "knee-to-chest", "chin-tuck")
+    assert builder.status.value == "Added Chin tuck."
+    add(builder, "knee-to-chest")
+    assert ids(builder) == ["cat-stretch", "knee-to-chest", "chin-tuck", "knee-to-chest"]
+    assert builder.status.value == (
+        "Double knee to chest is already in the routine (item 2); added a second set as item 4."
+    )
+    assert builder.selected == 3  # the new one, with Remove beside it
+    add(builder, "knee-to-chest")
+    assert "(items 2 and 4); added another set as item 5." in builder.status.value
 
 
 def test_reorder_and_remove(builder):
@@ -171,18 +214,104 @@ def test_load_of_a_bad_file_shows_the_error(catalog, tmp_path):
     assert "broken.json" in builder.status.value
 
 
-def test_write_handout(builder, tmp_path):
-    """Write handout makes an HTML file with the routine's stretches and says where."""
+def test_write_handout_writes_html_and_pdf_and_offers_them_for_download(builder, tmp_path):
+    """Write handout makes the HTML and the PDF in the builder's folder, says where, and links
+    both as self-contained data: URLs (a file outside the server's root cannot be linked)."""
     builder.handout_button.click()
     assert "Add a stretch" in builder.status.value
     assert not list(tmp_path.glob("*.html"))
     add(builder, "knee-to-chest")
     builder.name.value = "Morning"
     builder.handout_button.click()
-    path = tmp_path / "morning.html"
-    assert path.is_file()
-    assert "Double knee to chest" in path.read_text(encoding="utf-8")
-    assert str(path) in builder.status.value
+    html_path, pdf_path = tmp_path / "morning.html", tmp_path / "morning.pdf"
+    assert "Double knee to chest" in html_path.read_text(encoding="utf-8")
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    assert f"Handout written to {tmp_path}: morning.html and morning.pdf." in builder.status.value
+    links = dict(
+        re.findall(
+            r"download='([^']+)' href='data:[a-z/]+;base64,([^']+)'", builder.downloads.value
+        )
+    )
+    assert base64.b64decode(links["morning.html"]) == html_path.read_bytes()
+    assert base64.b64decode(links["morning.pdf"]) == pdf_path.read_bytes()
+    assert "data:application/pdf;base64," in builder.downloads.value
+    add(builder, "chin-tuck")  # the handout no longer fits the routine: no stale download
+    assert builder.downloads.value == ""
+
+
+def test_handouts_go_where_the_notebook_puts_them(catalog, tmp_path, monkeypatch):
+    """With no folder given, the builder writes both files through write_handouts, the function
+    the notebook calls, into the data folder's owner-only handouts folder."""
+    from backstretch_kit import handout
+
+    monkeypatch.setenv("BACKSTRETCH_DATA_DIR", str(tmp_path / "data"))
+    calls = []
+    real = handout.write_handouts
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(handout, "write_handouts", spy)
+    monkeypatch.chdir(tmp_path)
+    builder = RoutineBuilder(catalog, dpi=20)
+    add(builder, "chin-tuck")
+    builder.handout_button.click()
+    folder = tmp_path / "data" / "handouts"
+    assert sorted(p.name for p in folder.iterdir()) == ["my-routine.html", "my-routine.pdf"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert len(calls) == 1 and calls[0][1] is None  # the default folder, chosen in one place
+    assert not list(tmp_path.glob("*.html")) and not list(tmp_path.glob("*.pdf"))
+    assert str(folder) in builder.status.value
+
+
+def test_notes_field_edits_the_routine_notes_the_handout_prints(catalog, tmp_path):
+    """The ready routine's description is shown and can be changed; the handout prints the new
+    one, not the old, and Load brings a saved routine's notes back into the field."""
+    routine = load_routine("lower-back", catalog)
+    old = routine.notes
+    assert old
+    builder = RoutineBuilder(routine=routine, folder=tmp_path, dpi=20)
+    assert builder.notes.value == old
+    seen = []
+    builder.on_change.append(seen.append)
+    builder.name.value = "Mrs Lee, week 1"
+    builder.notes.value = "Gentle start: <b>stop</b> if the leg tingles."
+    assert routine.notes == "Gentle start: <b>stop</b> if the leg tingles."
+    assert seen[-1] is routine
+    builder.handout_button.click()
+    page = (tmp_path / "mrs-lee-week-1.html").read_text(encoding="utf-8")
+    assert "Gentle start: &lt;b&gt;stop&lt;/b&gt; if the leg tingles." in page
+    assert old[:40] not in page
+    builder.save_button.click()
+    builder.notes.value = ""
+    assert routine.notes == ""
+    builder.saved.value = str(tmp_path / "mrs-lee-week-1.json")
+    builder.load_button.click()
+    assert (
+        builder.notes.value
+        == builder.routine.notes
+        == "Gentle start: <b>stop</b> if the leg tingles."
+    )
+
+
+def test_choices_filtered_by_a_secondary_area_say_both_areas(builder, catalog):
+    """Filtered by hips and glutes, a lower back stretch that also works them says so, instead of
+    looking as if it were listed by mistake; unfiltered, each says its main area."""
+    builder.area.value = "hips and glutes"
+    labels = dict((value, label) for label, value in builder.choices.options)
+    secondary = [sid for sid in labels if catalog.loc[sid, "body_area"] != "hips and glutes"]
+    assert secondary
+    for sid, label in labels.items():
+        row = catalog.loc[sid]
+        if sid in secondary:
+            assert label == f"{row['name']} ({row['body_area']}; also hips and glutes)"
+        else:
+            assert label == f"{row['name']} (hips and glutes)"
+    builder.area.value = None
+    for label, sid in builder.choices.options:
+        assert label == f"{catalog.loc[sid, 'name']} ({catalog.loc[sid, 'body_area']})"
 
 
 def test_starts_from_a_given_routine_and_edits_it_in_place(catalog, tmp_path):

@@ -19,7 +19,18 @@ from ._props import Prop
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["NEAR_COLOUR", "Window", "arrow_path", "draw_pose", "picture_window"]
+__all__ = [
+    "LABEL_COLOUR",
+    "LABEL_MIN_POINTS",
+    "LABEL_POINTS",
+    "NEAR_COLOUR",
+    "Window",
+    "PICTURE_WIDTH_IN",
+    "arrow_path",
+    "draw_pose",
+    "label_points",
+    "picture_window",
+]
 
 TRUNK_PARTS = frozenset({"lower", "mid", "upper", "neck", "shoulders", "hips"})
 NEAR_COLOUR = "#3B4452"
@@ -27,7 +38,18 @@ FAR_COLOUR = "#AAB2BC"
 PROP_COLOUR = "#C9CED4"
 PROP_EDGE = "#8D959E"
 ARROW_COLOUR = "#111111"
-LABEL_COLOUR = "#6B7480"
+#: The corner labels ("left side", "seen from above"): dark enough to read on the mat
+#: (contrast above 7:1), and 10 pt on a picture of its own size, 3.5 inches wide. The
+#: timer shows that picture about 200 px wide and the handout 42 mm, about half size, so
+#: anything smaller than this is too small to read there.
+LABEL_COLOUR = "#2F3742"
+LABEL_POINTS = 10.0
+#: The width of a picture drawn on its own (``draw_stretch``), in inches. A picture
+#: drawn smaller (a contact sheet's cell) scales its labels with it, so they stay in
+#: proportion and smaller than the stretch's name above it, but never below
+#: LABEL_MIN_POINTS.
+PICTURE_WIDTH_IN = 3.5
+LABEL_MIN_POINTS = 8.0
 WINDOW = (1.45, 1.2)  # data units shown per picture, so every figure has one scale
 #: Drawing order: the far limbs behind the trunk, the near limbs in front of it.
 LAYERS = {"far": (4, FAR_COLOUR), "body": (5, NEAR_COLOUR), "near": (6, NEAR_COLOUR)}
@@ -358,8 +380,24 @@ def _circle(ax: Axes, centre: Point, radius: float, **style: Any) -> None:
     ax.add_patch(Circle(centre, radius, **style))
 
 
+def label_points(ax: Axes) -> float:
+    """The corner labels' size in points for a picture drawn into ``ax``."""
+    # the box the Axes was given, before an equal aspect shrinks it to fit the drawing
+    width_in = ax.get_position(original=True).width * ax.figure.get_figwidth()
+    return round(max(LABEL_MIN_POINTS, LABEL_POINTS * width_in / PICTURE_WIDTH_IN), 1)
+
+
 def _corner_text(ax: Axes, text: str, where: Point, *, ha: str, va: str) -> None:
-    ax.text(*where, text, transform=ax.transAxes, ha=ha, va=va, fontsize=7, color=LABEL_COLOUR)
+    ax.text(
+        *where,
+        text,
+        transform=ax.transAxes,
+        ha=ha,
+        va=va,
+        fontsize=label_points(ax),
+        color=LABEL_COLOUR,
+        zorder=9,  # over the mat and any limb that reaches the corner
+    )
 
 
 def _capsule(seg: Segment, extra: float = 0.0, n: int = 10) -> list[Point]:

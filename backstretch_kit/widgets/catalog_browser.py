@@ -20,7 +20,7 @@ from ..guidance import CAUTION_WORDS, PROFILE_QUESTIONS, conflicting_cautions
 from ..poses import picture_bytes
 from ..routine import RoutineItem
 from ..vocab import BODY_AREAS, EQUIPMENT, LEVELS, POSITIONS
-from ..words import dose_text
+from ..words import dose_text, stretch_label
 from ._callbacks import watch
 from ._render import DEFAULT_DPI, png_image
 
@@ -70,7 +70,8 @@ class CatalogBrowser(widgets.VBox):
         caution tags (``"flexion_intolerant"``, ``"osteoporosis"``, ...; see
         :data:`~backstretch_kit.guidance.PROFILE_QUESTIONS`).
     results : ipywidgets.Select
-        The stretches shown; its value is the selected stretch id.
+        The stretches shown, each with its main body area (and, filtered by an
+        area it works on the side, that one too); its value is the stretch id.
 
     Examples
     --------
@@ -196,7 +197,14 @@ class CatalogBrowser(widgets.VBox):
         self._updating = True
         try:
             self.results.options = [
-                (str(name), sid) for sid, name in zip(ids, self.shown["name"], strict=True)
+                (stretch_label(name, area, also, listed_for=self.area.value), sid)
+                for sid, name, area, also in zip(
+                    ids,
+                    self.shown["name"],
+                    self.shown["body_area"],
+                    self.shown["secondary_areas"],
+                    strict=True,
+                )
             ]
             if ids:
                 self.results.value = previous if previous in ids else ids[0]

@@ -4,23 +4,26 @@ The widget edits a :class:`backstretch_kit.routine.Routine` in place through
 its own methods (``add``, ``change``, ``move``, ``remove``), so every rule a
 routine enforces applies here too; the total time, the chart and the findings
 are the routine's, :mod:`backstretch_kit.charts`' and
-:func:`backstretch_kit.guidance.check_routine`'s.
+:func:`backstretch_kit.guidance.check_routine`'s. Write handout calls
+:func:`backstretch_kit.handout.write_handouts`, as the notebooks do.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from ..catalog import filter_stretches
-from ..routine import Routine, RoutineError
+from ..routine import DOSE_RULES, Routine, RoutineError
 from ..routine_file import file_stem, free_path_for
 from ..vocab import BODY_AREAS, SIDES
-from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration
+from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration, stretch_label
 from ._callbacks import click, watch
 from ._render import DEFAULT_DPI, figure_to_png, png_image
 
@@ -32,6 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 __all__ = ["RoutineBuilder"]
 
 _DOSE_FIELDS = ("hold_s", "reps", "rest_s", "sides")
+_ERROR_COLOUR = "#B3261E"
+#: How a handout file is offered for download: its media type and what to call it.
+_DOWNLOADS = {".html": ("text/html", "web page (HTML)"), ".pdf": ("application/pdf", "PDF")}
 
 
 def findings_html(findings: list[Finding]) -> str:
@@ -48,6 +54,33 @@ def findings_html(findings: list[Finding]) -> str:
     return f"<ul style='padding-left:1.2em'>{''.join(rows)}</ul>"
 
 
+def _size_text(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+
+
+def download_links_html(paths: Iterable[Path]) -> str:
+    """Links that download each file from the page itself, whatever server shows it.
+
+    The files live in the user's data folder, outside what JupyterLab or Voila
+    serve (Voila serves no PDF or HTML at all), so a link to the file could not
+    be followed. Each link carries its file as a ``data:`` URL instead: it works
+    in JupyterLab, Notebook and Voila alike, needs no server route and no
+    copy beside the notebook, and leaves no handout in a folder other people may
+    share. A handout is a few hundred KB, well within what browsers take.
+    """
+    links = []
+    for path in paths:
+        media, words = _DOWNLOADS[path.suffix.lower()]
+        data = path.read_bytes()
+        encoded = base64.b64encode(data).decode("ascii")
+        links.append(
+            f"<a class='bk-builder-download' download='{html.escape(path.name)}' "
+            f"href='data:{media};base64,{encoded}' style='margin-right:1.5em'>"
+            f"<b>Download the {words}</b> {html.escape(path.name)}, {_size_text(len(data))}</a>"
+        )
+    return "<div>" + "".join(links) + "</div>"
+
+
 class RoutineBuilder(widgets.VBox):
     """Pick stretches, set their doses and order, and see the time and the checks.
 
@@ -60,8 +93,11 @@ class RoutineBuilder(widgets.VBox):
     profile : Profile, optional
         The person the routine is for: used by the safety checks and the handout.
     folder : str or Path, optional
-        Where Save, Load and Write handout read and write files; the current
-        folder when ``None``. It is created on the first save if missing.
+        Where Save and Load read and write routine files, and Write handout
+        its HTML and PDF; it is created on the first save if missing. When
+        ``None``, routines are saved in the current folder and handouts in the
+        ``handouts`` folder of the user data folder, as the notebooks write them
+        (:func:`backstretch_kit.handout.write_handouts`).
     dpi : float
         Resolution of the time-by-area chart.
 
@@ -71,9 +107,22 @@ class RoutineBuilder(widgets.VBox):
         The routine being built. Load replaces it with a new object.
     on_change : list of callable
         Each is called with the current routine after every change (add,
-        dose, order, remove, rename, load), for example to hand it to a timer.
+        dose, order, remove, rename, notes, load), for example to hand it to a
+        timer.
+    notes : ipywidgets.Textarea
+        The routine's description (``routine.notes``), printed at the top of
+        the handout.
+    dose_notes : dict of str to ipywidgets.HTML
+        Beside each dose control (``"hold_s"``, ``"reps"``, ``"rest_s"``,
+        ``"sides"``): why the value typed there was refused, in plain words.
     status : ipywidgets.HTML
         The last thing done, or why it could not be done.
+    downloads : ipywidgets.HTML
+        After Write handout, links that download the HTML and the PDF from the
+        page; cleared when the routine or the profile changes, as the handout
+        no longer fits them.
+    handout_folder : Path or None
+        Where Write handout writes: ``folder``, or ``None`` for the default.
 
     Examples
     --------
@@ -105,6 +154,7 @@ class RoutineBuilder(widgets.VBox):
         self._routine = routine if routine is not None else Routine("My routine", catalog=catalog)
         self._profile = profile
         self.folder = Path(folder) if folder is not None else Path.cwd()
+        self.handout_folder = Path(folder) if folder is not None else None  # None: the default
         self._dpi = dpi
         self._syncing = False
         self.on_change: list[Callable[[Routine], Any]] = []
@@ -128,6 +178,18 @@ class RoutineBuilder(widgets.VBox):
         )
         self.name.add_class("bk-builder-name")
         watch(self.name, self._on_rename, self._show_error, "renaming the routine")
+        # A ready routine's description would otherwise go on printing on the handout of
+        # the routine made from it, whatever was renamed or changed.
+        self.notes = widgets.Textarea(
+            value=self._routine.notes,
+            description="Notes",
+            placeholder="What this routine is for and how to do it: printed on the handout",
+            continuous_update=False,
+            rows=3,
+            layout=widgets.Layout(width="100%"),
+        )
+        self.notes.add_class("bk-builder-notes")
+        watch(self.notes, self._on_notes, self._show_error, "changing the notes")
         self.items = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
         self.items.add_class("bk-builder-items")
         watch(self.items, self._show_dose, self._show_error, "showing the dose")
@@ -135,11 +197,16 @@ class RoutineBuilder(widgets.VBox):
         self.reps = widgets.IntText(description="Reps")
         self.rest_s = widgets.FloatText(description="Rest (s)", step=5)
         self.sides = widgets.Dropdown(options=list(SIDES), description="Sides")
+        self.dose_notes: dict[str, widgets.HTML] = {}
         for field in _DOSE_FIELDS:
             control = getattr(self, field)
-            control.add_class(f"bk-builder-{field.replace('_s', '')}")
+            css = f"bk-builder-{field.replace('_s', '')}"
+            control.add_class(css)
             control.layout.width = "220px"
             watch(control, self._on_dose, self._show_error, "changing the dose")
+            note = widgets.HTML(layout=widgets.Layout(margin="0 0 0 0.5em"))
+            note.add_class(f"{css}-note")
+            self.dose_notes[field] = note
         self.up_button = widgets.Button(description="Up", icon="arrow-up")
         self.down_button = widgets.Button(description="Down", icon="arrow-down")
         self.remove_button = widgets.Button(description="Remove", icon="trash")
@@ -173,6 +240,8 @@ class RoutineBuilder(widgets.VBox):
         click(self.handout_button, self._on_handout, self._show_error, "writing the handout")
         self.status = widgets.HTML()
         self.status.add_class("bk-builder-status")
+        self.downloads = widgets.HTML()
+        self.downloads.add_class("bk-builder-downloads")
 
         picker = widgets.VBox(
             [widgets.HTML("<b>Stretches</b>"), self.area, self.choices, self.add_button],
@@ -181,10 +250,17 @@ class RoutineBuilder(widgets.VBox):
         editor = widgets.VBox(
             [
                 self.name,
+                self.notes,
                 self.items,
                 widgets.HBox([self.up_button, self.down_button, self.remove_button]),
-                widgets.HBox([self.hold_s, self.reps]),
-                widgets.HBox([self.rest_s, self.sides]),
+                # one row per dose field, with room beside it to say why a value was refused
+                *(
+                    widgets.HBox(
+                        [getattr(self, field), self.dose_notes[field]],
+                        layout=widgets.Layout(align_items="center"),
+                    )
+                    for field in _DOSE_FIELDS
+                ),
             ],
             layout=widgets.Layout(width="60%", padding="0 0 0 1em"),
         )
@@ -198,6 +274,7 @@ class RoutineBuilder(widgets.VBox):
                 self.findings,
                 files,
                 self.status,
+                self.downloads,
             ],
             **kwargs,
         )
@@ -220,6 +297,7 @@ class RoutineBuilder(widgets.VBox):
     @profile.setter
     def profile(self, value: Profile | None) -> None:
         self._profile = value
+        self.downloads.value = ""  # the handout was written for the person before
         self._refresh(select=self.items.value, notify=False)
 
     @property
@@ -232,10 +310,17 @@ class RoutineBuilder(widgets.VBox):
         self.status.value = markup
 
     def _fill_choices(self, change: dict | None = None) -> None:
-        shown = filter_stretches(self.catalog, area=self.area.value)
+        area = self.area.value
+        shown = filter_stretches(self.catalog, area=area)
         self.choices.options = [
-            (f"{name} ({area})", str(sid))
-            for sid, name, area in zip(shown.index, shown["name"], shown["body_area"], strict=True)
+            (stretch_label(name, main, also, listed_for=area), str(sid))
+            for sid, name, main, also in zip(
+                shown.index,
+                shown["name"],
+                shown["body_area"],
+                shown["secondary_areas"],
+                strict=True,
+            )
         ]
 
     def _on_add(self, button: widgets.Button | None = None) -> None:
@@ -243,9 +328,22 @@ class RoutineBuilder(widgets.VBox):
         if stretch_id is None:
             self._say("Choose a stretch in the list first.", error=True)
             return
+        already = [i + 1 for i, item in enumerate(self._routine) if item.stretch_id == stretch_id]
         self._routine.add(stretch_id)
         name = self.catalog.loc[stretch_id, "name"]
-        self._say(f"Added {name}.")
+        if already:
+            # Said, not asked: the same stretch twice is a real plan (a knee to chest to
+            # start and to finish), so a "Really add it?" step would stand in the way of
+            # every such routine, and a dialog is easy to click through unread. The added
+            # item is selected, with Remove beside it, should it have been a slip.
+            which = _item_numbers(already)
+            set_words = "a second set" if len(already) == 1 else "another set"
+            self._say(
+                f"{name} is already in the routine ({which}); added {set_words} "
+                f"as item {len(self._routine)}."
+            )
+        else:
+            self._say(f"Added {name}.")
         self._refresh(select=len(self._routine) - 1)
 
     # -- editing --------------------------------------------------------------------
@@ -263,6 +361,12 @@ class RoutineBuilder(widgets.VBox):
             return
         self._refresh(select=self.items.value)
 
+    def _on_notes(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._routine.notes = change["new"]
+        self._changed()
+
     def _on_dose(self, change: dict) -> None:
         if self._syncing or self.items.value is None:
             return
@@ -271,8 +375,14 @@ class RoutineBuilder(widgets.VBox):
         try:
             self._routine.change(index, **{field: change["new"]})
         except RoutineError as error:
-            self._say(str(error), error=True)
             self._show_dose()  # put back the dose the routine still has
+            if error.field in DOSE_RULES:
+                # beside the field, in the person's words; the message names the item
+                # and the field as a program would, which is for files and logs
+                self._note(error.field, DOSE_RULES[error.field])
+                self._say("")
+            else:
+                self._say(str(error), error=True)
             return
         self._say("")
         self._refresh(select=index)
@@ -300,10 +410,6 @@ class RoutineBuilder(widgets.VBox):
         self._refresh(select=min(index, left - 1) if left else None)
 
     # -- files ----------------------------------------------------------------------
-    def _target(self, suffix: str) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        return self.folder / f"{file_stem(self._routine.name)}{suffix}"
-
     def _fill_saved(self) -> None:
         files = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
         self.saved.options = [(path.stem, str(path)) for path in files]
@@ -335,25 +441,43 @@ class RoutineBuilder(widgets.VBox):
         self._syncing = True
         try:
             self.name.value = routine.name
+            self.notes.value = routine.notes
         finally:
             self._syncing = False
         self._say(f"Loaded {routine.name} from {self.saved.value}")
         self._refresh(select=0 if len(routine) else None)
 
     def _on_handout(self, button: widgets.Button | None = None) -> None:
-        from ..handout import write_handout
+        from ..handout import write_handouts
 
         if not len(self._routine):
             self._say("Add a stretch before writing a handout.", error=True)
             return
-        path = write_handout(self._routine, self._target(".html"), profile=self._profile)
-        self._say(f"Handout written to {path}")
+        self.downloads.value = ""
+        self._say("Writing the handout as a web page and as a PDF...")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            paths = write_handouts(self._routine, self.handout_folder, profile=self._profile)
+        names = " and ".join(path.name for path in paths)
+        said = f"Handout written to {paths[0].parent}: {names}."
+        for warning in caught:  # such as a character no PDF font has: said here too
+            if issubclass(warning.category, UserWarning):
+                said += f" {warning.message}"
+        self._say(said)
+        self.downloads.value = download_links_html(paths)
 
     # -- showing --------------------------------------------------------------------
     def _say(self, text: str, error: bool = False) -> None:
         # Escaped: messages quote routine names, file paths and what the user typed.
         body = html.escape(text)
-        self.status.value = f"<span style='color:#B3261E'>{body}</span>" if error else body
+        self.status.value = f"<span style='color:{_ERROR_COLOUR}'>{body}</span>" if error else body
+
+    def _note(self, field: str, text: str) -> None:
+        """Say beside a dose field why its value was refused ("" to clear it)."""
+        body = html.escape(text)
+        self.dose_notes[field].value = (
+            f"<span role='alert' style='color:{_ERROR_COLOUR}'>{body}</span>" if text else ""
+        )
 
     def _item_label(self, index: int) -> str:
         item = self._routine[index]
@@ -386,8 +510,13 @@ class RoutineBuilder(widgets.VBox):
         self.chart.value = figure_to_png(routine_time_by_area(routine), dpi=self._dpi)
         self.findings.value = findings_html(check_routine(routine, self._profile))
         if notify:
-            for callback in list(self.on_change):
-                callback(routine)
+            self._changed()
+
+    def _changed(self) -> None:
+        """The routine changed: an old handout no longer fits it; tell the listeners."""
+        self.downloads.value = ""
+        for callback in list(self.on_change):
+            callback(self._routine)
 
     def _show_dose(self, change: dict | None = None) -> None:
         if change is not None and self._syncing:
@@ -404,6 +533,8 @@ class RoutineBuilder(widgets.VBox):
             self.remove_button,
         ):
             control.disabled = not has_item
+        for field in _DOSE_FIELDS:  # a refusal is about the value typed just before
+            self._note(field, "")
         if not has_item:
             return
         item = self._routine[index]
@@ -413,3 +544,10 @@ class RoutineBuilder(widgets.VBox):
                 getattr(self, field).value = getattr(item, field)
         finally:
             self._syncing = False
+
+
+def _item_numbers(numbers: list[int]) -> str:
+    """``[2]`` -> "item 2"; ``[1, 2, 5]`` -> "items 1, 2 and 5"."""
+    if len(numbers) == 1:
+        return f"item {numbers[0]}"
+    return f"items {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"

@@ -160,3 +160,30 @@ def test_each_side_pictures_show_the_left_side_the_timer_starts_with():
         labels = [t.get_text() for t in ax.texts]
         assert "left side" in labels and "right side" not in labels, sides[side]
         assert ax.xaxis_inverted() == inverted
+
+
+def _luminance(colour: str) -> float:
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_corner_labels_are_large_and_dark_enough_to_read():
+    """'left side' and 'seen from above' are 10 pt on a picture of its own, 8 pt on a sheet,
+    and at least 7:1 against the mat they may sit on (they shrink to half in the timer)."""
+    from backstretch_kit.poses import contact_sheet
+
+    ax = draw_stretch("lying-spinal-twist").axes[0]  # seen from above, each side: both labels
+    labels = {t.get_text(): t for t in ax.texts}
+    assert set(labels) == {"left side", "seen from above"}
+    mat = _luminance("#EEF0F2")
+    for text in labels.values():
+        assert text.get_fontsize() >= 10
+        assert (mat + 0.05) / (_luminance(text.get_color()) + 0.05) >= 7
+        assert text.get_zorder() > max(p.get_zorder() for p in ax.patches)
+    sheet = contact_sheet(["lying-spinal-twist"]).axes[0]
+    assert {t.get_fontsize() for t in sheet.texts} == {8.0}
