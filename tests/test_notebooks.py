@@ -15,10 +15,10 @@ def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def test_the_seven_notebooks_are_there_and_named_by_number():
-    """NN-Title-With-Dashes, 00 to 06, as the README lists them."""
+def test_the_eight_notebooks_are_there_and_named_by_number():
+    """NN-Title-With-Dashes, 00 to 07, as the README lists them."""
     names = [path.stem for path in NOTEBOOKS]
-    assert len(names) == 7
+    assert len(names) == 8
     assert all(re.fullmatch(r"0\d-[A-Z][A-Za-z]*(-[A-Z][A-Za-z]*)*", name) for name in names)
 
 

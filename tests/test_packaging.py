@@ -81,8 +81,8 @@ PUBLIC_NAMES = [
     "write_handout",
 ]  # fmt: skip
 WIDGET_NAMES = [
-    "CatalogBrowser", "GuidedSession", "LogForm", "ProgressDashboard", "RedFlagScreen",
-    "RoutineBuilder", "TimerWidget", "WorkshopPanel",
+    "CatalogBrowser", "GuidedSession", "LogForm", "ProgramBuilder", "ProgressDashboard",
+    "RedFlagScreen", "RoutineBuilder", "TimerWidget", "WorkshopPanel",
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "CatalogBrowser": "catalog_browser",
     "GuidedSession": "guided_session",
     "LogForm": "log_form",
+    "ProgramBuilder": "program_builder",
     "ProgressDashboard": "dashboard",
     "RedFlagScreen": "red_flags",
     "RoutineBuilder": "routine_builder",
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .dashboard import ProgressDashboard
     from .guided_session import GuidedSession
     from .log_form import LogForm
+    from .program_builder import ProgramBuilder
     from .red_flags import RedFlagScreen
     from .routine_builder import RoutineBuilder
     from .timer_widget import TimerWidget
