@@ -175,9 +175,36 @@ def add_workshop_command(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def add_recover_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``recover DAMAGED NEW``: save what a damaged session log still holds into a new one."""
+    parser = subparsers.add_parser(
+        "recover",
+        help="save what a damaged session log still holds into a new log",
+        description=(
+            "Copy every person, session and hold that can still be read from a damaged "
+            "session log into a new log, and say what was saved and what was lost. The "
+            "damaged file is only read: it is left exactly as it was."
+        ),
+    )
+    parser.add_argument("damaged", type=Path, metavar="DAMAGED", help="the damaged session log")
+    parser.add_argument("new", type=Path, metavar="NEW", help="the new log file (must not exist)")
+
+    def run_recover(args: argparse.Namespace) -> int:
+        from .log import recover
+
+        # a LogError (no such file, NEW exists, not a log...) is main's one line and status 2
+        for line in recover(args.damaged, args.new).lines():
+            print(line)
+        return EXIT_OK
+
+    parser.set_defaults(run=run_recover)
+    return parser
+
+
 COMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     add_play_command,
     add_workshop_command,
+    add_recover_command,
 ]
 
 

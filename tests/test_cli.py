@@ -225,3 +225,27 @@ def test_bad_input_to_play_is_one_line_and_status_2(tiny_routine, tmp_path, case
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert err.startswith("backstretch play: ") and words in err
     assert not log_path.exists()  # nothing was written
+
+
+def test_recover_saves_a_damaged_log_into_a_new_one_and_says_what_was_lost(tmp_path):
+    """`backstretch recover DAMAGED NEW`: exit 0, what was saved and lost; DAMAGED unchanged."""
+    from tests.log.records import damage_page, table_leaves, thirty_sessions
+
+    damaged, new = tmp_path / "log.sqlite", tmp_path / "new.sqlite"
+    thirty_sessions(damaged)
+    leaves = table_leaves(damaged, "holds")
+    damage_page(damaged, leaves[len(leaves) // 2])
+    before = damaged.read_bytes()
+    process = backstretch("recover", str(damaged), str(new))
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert f"Saved into {new}: 3 people, 30 sessions," in out
+    assert "Lost: " in out and "holds on damaged pages" in out
+    assert damaged.read_bytes() == before
+    with SessionLog(new) as log:
+        assert len(log.sessions()) == 30 and 0 < len(log.holds()) < 180
+
+    again = backstretch("recover", str(damaged), str(new))  # NEW exists now
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 2 and "Traceback" not in err
+    assert err.startswith("backstretch recover: ") and "exists already" in err

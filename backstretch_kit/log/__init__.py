@@ -12,10 +12,20 @@ tidy DataFrames. The file is health data, so it is written with care:
 * every public method may be called from any thread of the process (Jupyter
   delivers widget clicks on kernel subshell threads): the one connection is
   shared, and a lock keeps each call's transaction whole;
+* several SessionLogs on one file in one process share that one connection,
+  closed with the last of them, so closing one never costs another a record
+  (POSIX locks belong to the process, not to a connection);
 * every check runs before anything is written, and every write is a single
   transaction, so a failed call leaves the file exactly as it was;
+* the whole file is checked when it is opened (SQLite's quick check): a
+  damaged log is refused before anything is read or written, and
+  :func:`recover` (``backstretch recover DAMAGED NEW``) saves what can still
+  be read into a new one; a full disk is said to be full;
 * forgetting a person overwrites their rows (``secure_delete``) and empties
-  the journal, so their data does not linger in the file.
+  the journal, so their data does not linger in the log's files; if another
+  program's reading keeps the journal from being emptied, it says so;
+* CSV exports write names and notes so that a spreadsheet shows them as text,
+  never runs them as formulas, and the import gives them back exactly.
 
 Examples
 --------
@@ -31,6 +41,7 @@ from __future__ import annotations
 
 from ._checks import HOLD_SIDES, MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
+from ._recover import Recovery, recover
 from .session_log import SessionLog
 
 __all__ = [
@@ -39,6 +50,8 @@ __all__ = [
     "MAX_HOLD_S",
     "MAX_REP",
     "LogError",
+    "Recovery",
     "SessionLog",
     "default_path",
+    "recover",
 ]

@@ -43,7 +43,9 @@ _LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 class LogError(ValueError):
     """A session-log call was refused: bad input, or a file that is not a usable log.
 
-    Nothing was written when this is raised.
+    Nothing was written when this is raised, with one exception that says so
+    in its message: ``forget_person`` deleted the person but could not empty
+    the journal of their old records while another program was reading.
     """
 
 

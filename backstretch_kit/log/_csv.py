@@ -9,6 +9,22 @@ anything is written, and the write is one transaction.
 
 Works over the store's methods for the package (:meth:`Store.read`,
 :meth:`Store.write`, :meth:`Store.snapshot`), never over a log's insides.
+
+Spreadsheet formulas
+--------------------
+A spreadsheet opening an export runs a cell that begins with ``=``, ``+``,
+``-`` or ``@`` as a formula, and a leading tab or carriage return can lead to
+the same, so a name or a note could run code or send data away. The text
+columns (:data:`TEXT_COLUMNS`: names, routine names and snapshots, notes,
+stretch ids) are written so that such a cell is text: with a single quote in
+front (``=1+2`` is written ``'=1+2``). So that the import can undo exactly
+that and nothing else, a text that itself begins with a quote gets one too
+(``'tis`` is written ``''tis``). The import takes one leading quote off a
+text cell when what follows begins with one of those characters or with a
+quote, which are exactly the cells the export prefixed, and reads any other
+cell as it stands: every text comes back as it was. Numbers and times are
+never prefixed (a negative number stays a number), and neither are the
+fixed words of ``kind``, ``side`` and ``completed``.
 """
 
 from __future__ import annotations
@@ -24,9 +40,10 @@ from typing import Any
 
 from . import _checks, _totals
 from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError, iso
+from ._file import os_error_text
 from ._store import Store, person_id
 
-__all__ = ["export_tables", "import_tables"]
+__all__ = ["TEXT_COLUMNS", "export_tables", "import_tables", "shield", "unshield"]
 
 # The header of each file, in the order written (an import accepts any order).
 # fmt: off
@@ -45,6 +62,30 @@ _HOLD_FIELDS = ("session_uuid", "stretch_id", "side", "rep", "planned_s", "actua
                 "started_us", "offset_s")
 # fmt: on
 
+#: The columns of free text, where a cell could start a spreadsheet formula.
+TEXT_COLUMNS: dict[str, frozenset[str]] = {
+    "people": frozenset({"person"}),
+    "sessions": frozenset({"person", "routine_name", "routine_json", "notes"}),
+    "holds": frozenset({"stretch_id"}),
+}
+# What a spreadsheet takes for the start of a formula, and the quote that
+# makes a cell text (see the module's notes).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+_SHIELDED_STARTS = (*_FORMULA_STARTS, _QUOTE)
+
+
+def shield(text: str) -> str:
+    """A text cell as written: a quote in front when it could start a formula or begins with one."""
+    return _QUOTE + text if text.startswith(_SHIELDED_STARTS) else text
+
+
+def unshield(cell: str) -> str:
+    """Undo :func:`shield` exactly: ``unshield(shield(t)) == t`` for every text ``t``."""
+    if cell.startswith(_QUOTE) and cell[1:].startswith(_SHIELDED_STARTS):
+        return cell[1:]
+    return cell
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -54,13 +95,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _cells(table: str, row: tuple[Any, ...]) -> list[str]:
+    """One row of a file as written: text columns shielded, everything else as it is."""
+    text = TEXT_COLUMNS[table]
+    return [
+        shield(_cell(value)) if column in text else _cell(value)
+        for column, value in zip(_CSV_COLUMNS[table], row, strict=True)
+    ]
+
+
 def export_tables(store: Store, folder: Path) -> dict[str, Path]:
     """Write the three files into ``folder`` (created 0o700 if missing), each 0o600."""
     if not folder.exists():
         try:
             folder.mkdir(parents=True, mode=0o700)
         except OSError as exc:
-            raise LogError(f"cannot create export folder {folder}: {exc}") from exc
+            raise LogError(
+                f"cannot create export folder {folder}: {os_error_text(exc, folder.parent)}"
+            ) from exc
     elif not folder.is_dir():
         raise LogError(f"cannot export to {folder}: it is not a folder")
 
@@ -102,15 +154,19 @@ def export_tables(store: Store, folder: Path) -> dict[str, Path]:
             with open(handle, "w", encoding="utf-8", newline="") as stream:
                 writer = csv.writer(stream)
                 writer.writerow(_CSV_COLUMNS[name])
-                writer.writerows([_cell(v) for v in row] for row in rows)
+                writer.writerows(_cells(name, row) for row in rows)
         except OSError as exc:
-            raise LogError(f"cannot write {target}: {exc}") from exc
+            raise LogError(f"cannot write {target}: {os_error_text(exc, folder)}") from exc
         written[name] = target
     return written
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs of one export file, after checking its header."""
+def _read_csv(path: Path, table: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs of one export file, after checking its header.
+
+    Text cells come back unshielded: as the log had them.
+    """
+    columns, text = _CSV_COLUMNS[table], TEXT_COLUMNS[table]
     try:
         with open(path, encoding="utf-8", newline="") as stream:
             reader = csv.DictReader(stream)
@@ -128,6 +184,8 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
             for row in reader:
                 if None in row or any(v is None for v in row.values()):
                     raise LogError(f"{path}, line {reader.line_num}: wrong number of fields")
+                for column in text:
+                    row[column] = unshield(row[column])
                 rows.append((reader.line_num, row))
             return rows
     except FileNotFoundError:
@@ -192,7 +250,7 @@ def _parse_json(raw: str) -> str:
 def import_tables(store: Store, folder: Path) -> dict[str, int]:
     """Check every row of an export folder, then add what the log lacks, in one transaction."""
     files = {name: folder / f"{name}.csv" for name in _CSV_COLUMNS}
-    raw = {name: _read_csv(path, _CSV_COLUMNS[name]) for name, path in files.items()}
+    raw = {name: _read_csv(path, name) for name, path in files.items()}
     people = _checked_people(files["people"], raw["people"])
     sessions = _checked_sessions(store, files["sessions"], raw["sessions"], people)
     holds = _checked_holds(store, files["holds"], raw["holds"], sessions)

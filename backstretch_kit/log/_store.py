@@ -11,10 +11,21 @@ Threads: one connection serves every thread (Jupyter delivers widget clicks
 on other threads than the one that opened the log), and a re-entrant lock is
 held for each attempt at a call's transaction, so two threads never
 interleave statements on it.
+
+One store per file per process (:func:`open_store`, :func:`release`): every
+:class:`SessionLog` on the same file in one process shares one store, found
+by the file's device and inode, and the store closes when the last of them
+does. POSIX locks belong to a process, not to a connection: a second
+connection's opening (which reads the file's header bytes) would drop the
+first one's locks, and another program could then take the log for unused,
+checkpoint it and delete its journal under the first connection's feet,
+taking acknowledged holds with it. Nothing else in this process may open the
+file while a log is open on it.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import threading
@@ -28,11 +39,16 @@ from typing import Any, TypeVar
 from . import _file, _totals
 from ._checks import EPOCH, US, Hold, LogError, iso
 
-__all__ = ["Store", "person_id"]
+__all__ = ["Store", "is_open", "open_store", "person_id", "release"]
 
 # How long in all the store keeps retrying while another process writes
 # (each attempt also waits up to _file._BUSY_TIMEOUT_S inside SQLite).
 _RETRY_FOR_S = 60.0
+
+# How long forget_person waits for other programs' reads to end so that it
+# can empty the journal, and how long each look waits inside SQLite.
+FORGET_WAIT_S = 5.0
+_CHECKPOINT_BUSY_MS = 50
 
 _T = TypeVar("_T")
 
@@ -57,8 +73,17 @@ class Store:
         self._conn: sqlite3.Connection | None = None
         # Re-entrant, as a CSV import reads inside its write.
         self._lock = threading.RLock()
+        #: How many SessionLogs use this store (see open_store).
+        self.users = 0
+        # Set once SQLite has found the file damaged: no call touches it again.
+        self._damage: str | None = None
+        # People deleted whose old records are still in the journal (forget_person).
+        self._unemptied: set[str] = set()
         _file.check_place(path)
         self._conn = self.retrying(lambda: _file.connect(path))
+        status = os.stat(path)
+        #: The file's identity in the registry of open stores.
+        self.key = (status.st_dev, status.st_ino)
 
     # ----------------------------------------------------------------- transactions
 
@@ -89,12 +114,17 @@ class Store:
         deadline = time.monotonic() + _RETRY_FOR_S
         pause = 0.002
         while True:
+            if self._damage is not None:
+                raise LogError(self._damage)
             try:
                 with self._lock:
                     return attempt()
             except sqlite3.DatabaseError as exc:
-                if not (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
-                    raise LogError(f"session log {self.path}: {exc}") from exc
+                if not _file.is_busy(exc):
+                    error = _file.explain(self.path, exc)
+                    if _file.is_corrupt(exc):
+                        self._damage = str(error)
+                    raise error from exc
                 if time.monotonic() > deadline:
                     raise LogError(
                         f"session log {self.path} stayed locked by another program for "
@@ -231,11 +261,18 @@ class Store:
         return self.write(work)
 
     def forget_person(self, name: str) -> dict[str, int]:
-        """Delete a person and all of theirs, then empty the journal of it."""
+        """Delete a person and all of theirs, then empty the journal of it.
+
+        Raises LogError after deleting when the journal cannot be emptied
+        within FORGET_WAIT_S; calling again with the same name then only
+        empties it (see SessionLog.forget_person).
+        """
 
         def work(conn: sqlite3.Connection) -> dict[str, int]:
             owner = person_id(conn, name, create=False)
             if owner is None:
+                if name in self._unemptied:  # deleted before; the journal is still to empty
+                    return {"sessions": 0, "holds": 0}
                 raise LogError(f"no person named {name!r} in {self.path}")
             holds = conn.execute(
                 "DELETE FROM holds WHERE session_id IN "
@@ -248,10 +285,49 @@ class Store:
             return {"sessions": sessions, "holds": holds}
 
         counts = self.write(work)
-        # Old page images live on in the WAL until a checkpoint copies the
-        # overwritten pages home; TRUNCATE then empties the WAL file itself.
-        self.retrying(lambda: self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
-        return counts
+        if self.empty_journal(FORGET_WAIT_S):
+            self._unemptied.discard(name)
+            return counts
+        deleted = f"({counts['sessions']} sessions, {counts['holds']} holds)"
+        if name in self._unemptied and not any(counts.values()):
+            deleted = "before"
+        self._unemptied.add(name)
+        raise LogError(
+            f"{name!r} was deleted from session log {self.path} {deleted}, but copies of "
+            "their records are still in the log's files: another program kept reading the "
+            f"log for {FORGET_WAIT_S:g} s, so its journal could not be emptied. Close the "
+            f"other programs that have this log open, then call forget_person({name!r}) "
+            "again to finish"
+        )
+
+    def empty_journal(self, wait_s: float) -> bool:
+        """Copy every page home and truncate the WAL to nothing; False if readers prevent it.
+
+        Deleted rows are overwritten in the file (``secure_delete``), but the
+        old page images live on in the WAL until a checkpoint has copied the
+        new pages home and the WAL is emptied; a reader in another program
+        blocks both. Waits up to ``wait_s`` for readers, looking again with a
+        growing pause (the thread lock is free between looks).
+        """
+        deadline = time.monotonic() + wait_s
+        pause = 0.01
+        restore = f"PRAGMA busy_timeout = {round(_file._BUSY_TIMEOUT_S * 1000)}"
+
+        def attempt() -> bool:
+            conn = self._db
+            conn.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_BUSY_MS}")
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                conn.execute(restore)
+            return busy == 0
+
+        while not self.retrying(attempt):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+        return True
 
     def _open_session(self, conn: sqlite3.Connection, session_id: int) -> tuple[int, int]:
         """Person id and start of a session that may still take holds."""
@@ -345,6 +421,66 @@ def _where(column: str, name: str | None, low: int | None, high: int | None) -> 
     return where, params
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
+# --------------------------------------------------------------------------- one store a file
+
+_OPEN: dict[tuple[int, int], Store] = {}
+# Re-entrant: a SessionLog dropped without close() releases its store from a
+# finalizer, which may run inside open_store on the same thread.
+_OPEN_LOCK = threading.RLock()
+
+
+def open_store(path: Path) -> Store:
+    """The store of the file at ``path`` in this process, opened if none is yet.
+
+    Each call counts one more user; :func:`release` counts one less and
+    closes the store after the last.
+    """
+    with _OPEN_LOCK:
+        key = _key(path)
+        store = _OPEN.get(key) if key is not None else None
+        if store is not None:
+            store.users += 1
+            if not store.closed:
+                return store
+            store.users -= 1  # its last user let go a moment ago
+        store = Store(path)
+        store.users = 1
+        _OPEN[store.key] = store
+        return store
+
+
+def release(store: Store) -> None:
+    """One user less; the last one closes the store (inside the registry's lock, so
+    that no new store of the same file opens while this one still holds its locks)."""
+    with _OPEN_LOCK:
+        store.users -= 1
+        if store.users > 0:
+            return
+        if _OPEN.get(store.key) is store:
+            del _OPEN[store.key]
+        store.close()
+
+
+def is_open(path: Path) -> bool:
+    """Whether a SessionLog of this process has the file at ``path`` open."""
+    with _OPEN_LOCK:
+        key = _key(path)
+        return key is not None and key in _OPEN
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _after_fork_in_child() -> None:
+    # A connection must not cross a fork: the child opens its own.
+    global _OPEN_LOCK
+    _OPEN.clear()
+    _OPEN_LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

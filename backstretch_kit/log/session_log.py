@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ from typing import Any
 import pandas as pd
 
 from . import _checks, _csv, _frames
-from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP
+from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
-from ._store import Store
+from ._store import Store, open_store, release
 
 __all__ = ["SessionLog"]
 
@@ -51,14 +52,22 @@ class SessionLog:
     ------
     LogError
         If the folder is missing or read-only, or the file is not a session log
-        (another program's database, any other file) or was written by a newer
-        backstretch-kit. Such a file is not touched.
+        (another program's database, any other file), was written by a newer
+        backstretch-kit, or is damaged (SQLite's quick check of the whole file,
+        made at every open, found a fault; ``backstretch recover DAMAGED NEW``
+        saves what can still be read). Such a file is not touched. A full disk
+        is said to be full.
 
     Notes
     -----
     Every public method may be called from any thread: one connection is
     shared and each call holds it for its whole transaction, so a hold is on
     disk when ``record_hold`` returns whichever thread called it.
+
+    Several SessionLogs on the same file in one program share that one
+    connection (the file is opened and checked once), and it is closed when
+    the last of them is closed or dropped; closing one never disturbs the
+    others.
 
     Holds may not be added to a finished session, and a session is finished
     once: a finished session is a closed record, and refusing late writes keeps
@@ -70,13 +79,27 @@ class SessionLog:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, catalog: Any = None):
         self.path = Path(path).expanduser().absolute() if path is not None else default_path()
         self._stretches = _frames.StretchLookup(catalog)
-        self._store = Store(self.path)
+        store = open_store(self.path)
+        self._shared: Store | None = store
+        # Lets go of the shared store on close(), or when the log is dropped unclosed.
+        self._release = weakref.finalize(self, release, store)
 
     # ----------------------------------------------------------------- plumbing
 
+    @property
+    def _store(self) -> Store:
+        store = self._shared
+        if store is None:
+            raise LogError(f"session log {self.path} is closed")
+        return store
+
     def close(self) -> None:
-        """Close the file. Safe to call twice; the log cannot be used afterwards."""
-        self._store.close()
+        """Close the file. Safe to call twice; the log cannot be used afterwards.
+
+        Other SessionLogs of this program on the same file stay open.
+        """
+        self._shared = None
+        self._release()
 
     def __enter__(self) -> SessionLog:
         return self
@@ -85,7 +108,7 @@ class SessionLog:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._store.closed else "open"
+        state = "closed" if self._shared is None else "open"
         return f"SessionLog({str(self.path)!r}, {state})"
 
     # ----------------------------------------------------------------- writing
@@ -258,17 +281,27 @@ class SessionLog:
         return self._store.log_activity(name, hold, _checks.text(notes, "notes"))
 
     def forget_person(self, person: str) -> dict[str, int]:
-        """Delete everything about one person, in one transaction.
+        """Delete everything about one person, in one transaction, and leave no copy behind.
 
         Their sessions, holds, daily totals and name are removed; deleted rows
-        are overwritten in the file and the journal is emptied, so nothing of
-        theirs stays readable in it (other open connections may delay that
-        last step until they close).
+        are overwritten in the file, then the journal (the ``-wal`` file) is
+        emptied, so nothing of theirs stays readable in any of the log's files.
+        Another program in the middle of reading the log keeps the journal
+        from being emptied: this waits up to 5 s for it.
 
         Returns
         -------
         dict
             How many ``sessions`` and ``holds`` were deleted.
+
+        Raises
+        ------
+        LogError
+            No such person (nothing is written); or, after deleting, the
+            journal could not be emptied because another program kept reading:
+            the message says so. Close the other programs using the log, then
+            call ``forget_person`` again with the same name: it then only
+            empties the journal and returns zero counts.
         """
         return self._store.forget_person(_checks.person_name(person))
 
@@ -377,7 +410,11 @@ class SessionLog:
         """Write ``people.csv``, ``sessions.csv`` and ``holds.csv`` into ``folder``.
 
         Times keep the UTC offset they were recorded with and numbers are
-        written exactly, so :meth:`import_csv` gives back the same log. The
+        written exactly, so :meth:`import_csv` gives back the same log. A name,
+        note or other text a spreadsheet would run as a formula (it begins
+        with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written
+        with a single quote in front, as is a text that begins with a quote, so
+        a spreadsheet shows text; the import takes exactly that quote off. The
         folder is created owner-only if missing and the files are owner-only
         (0o600): they are health data. Existing files of these names are replaced.
 

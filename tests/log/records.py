@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -62,3 +63,57 @@ def file_state(folder: Path) -> dict[str, tuple[bytes, int]]:
         for p in sorted(folder.iterdir())
         if p.is_file()
     }
+
+
+def thirty_sessions(path: Path) -> SessionLog:
+    """A closed log of 30 finished sessions (3 people), 6 holds each: 180 holds on 4 pages."""
+    with SessionLog(path) as log:
+        for day in range(30):
+            start = T0 + timedelta(days=day)
+            sid = log.start_session(f"client {day % 3}", "morning", 4, start, f"day {day}")
+            for rep in range(1, 7):
+                at = start + timedelta(minutes=rep)
+                log.record_hold(sid, "single-knee-to-chest", "left", rep, 30, 29.5, True, at)
+            log.finish_session(sid, pain_after=3, ended_at=start + timedelta(minutes=10))
+    return log
+
+
+def table_leaves(path: Path, table: str) -> list[int]:
+    """The numbers of a table's leaf pages, in key order, read from the file's bytes.
+
+    Walks the table's b-tree by hand (rather than with SQLite's dbstat, which
+    not every build has): interior pages (type 5) list their children.
+    """
+    with sqlite3.connect(path) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))
+        root_page = root.fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = path.read_bytes()
+    leaves: list[int] = []
+
+    def walk(number: int) -> None:
+        page = data[(number - 1) * size : number * size]
+        head = 100 if number == 1 else 0
+        if page[head] == 0x0D:
+            leaves.append(number)
+            return
+        assert page[head] == 0x05, f"page {number} of {table} is not a table b-tree page"
+        cells = int.from_bytes(page[head + 3 : head + 5], "big")
+        for i in range(cells):
+            pointer = int.from_bytes(page[head + 12 + 2 * i : head + 14 + 2 * i], "big")
+            walk(int.from_bytes(page[pointer : pointer + 4], "big"))
+        walk(int.from_bytes(page[head + 8 : head + 12], "big"))
+
+    walk(root_page)
+    return leaves
+
+
+def damage_page(path: Path, page: int, count: int = 64) -> None:
+    """Overwrite the first ``count`` bytes of a page (its header and cell pointers) with noise."""
+    with sqlite3.connect(path) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(random.Random(14).randbytes(count))

