@@ -26,7 +26,6 @@ import datetime as dt
 import io
 import json
 import os
-import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from .program_file import parse_program, program_text
 from .program_rules import ProgramError
 from .routine import RoutineError
 from .routine_file import file_stem, routine_from_dict
-from .user_files import MAX_USER_FILE_BYTES, parse_json
+from .user_files import MAX_USER_FILE_BYTES, parse_json, read_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -220,23 +219,7 @@ class PatientPack:
 
 def _read_pack(path: Path) -> bytes:
     """The zip's bytes, read the safe way user files are (regular file, bounded size)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-    try:
-        handle = os.open(path, flags)
-    except FileNotFoundError:
-        raise ProgramError("no such file", path=path) from None
-    except OSError as exc:
-        raise ProgramError(f"cannot be read ({exc.strerror or exc})", path=path) from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise ProgramError("is not a regular file, so it is not read", path=path)
-        if info.st_size > MAX_USER_FILE_BYTES:
-            raise ProgramError("is larger than a patient pack may be", path=path)
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            return stream.read(MAX_USER_FILE_BYTES + 1)
-    finally:
-        os.close(handle)
+    return read_bytes(path, lambda message: ProgramError(message, path=path), what="a patient pack")
 
 
 def _entry(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:

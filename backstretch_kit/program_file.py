@@ -54,6 +54,7 @@ __all__ = [
     "FILE_FORMAT",
     "FILE_VERSION",
     "load_program",
+    "open_program",
     "program_from_dict",
     "program_to_dict",
     "read_program_file",
@@ -299,3 +300,16 @@ def load_program(path: str | Path, catalog: pd.DataFrame | None = None) -> Progr
     if not candidate.exists() and isinstance(path, str) and path in ready_programs():
         candidate = ready_programs()[path]
     return read_program_file(candidate, catalog)
+
+
+def open_program(path: str | Path, catalog: pd.DataFrame | None = None) -> Program:
+    """The program in a program file, a patient pack (``.zip``) or a shipped example's name.
+
+    What a patient is handed is usually the pack; this opens either, so a
+    notebook asks for one path.
+    """
+    if str(path).lower().endswith(".zip"):
+        from .patient_pack import open_patient_pack  # the pack module builds on this one
+
+        return open_patient_pack(path, catalog).program
+    return load_program(path, catalog)

@@ -25,8 +25,17 @@ from .program_rules import ProgramError
 if TYPE_CHECKING:  # pragma: no cover
     from .log import SessionLog
     from .program import Program
+    from .routine import Routine
 
-__all__ = ["advice", "held_weeks", "mean_by_week", "own_sessions", "pain_by_week", "week_bins"]
+__all__ = [
+    "advice",
+    "held_weeks",
+    "mean_by_week",
+    "own_sessions",
+    "pain_by_week",
+    "todays_session",
+    "week_bins",
+]
 
 _LEVELS = ("stop", "caution", "info")
 _PAINS = ("pain_before", "pain_after")
@@ -144,3 +153,17 @@ def advice(program: Program, sessions: pd.DataFrame, today: dt.date) -> list[Fin
     elif (program.review - today).days <= 7:
         findings.append(Finding("info", f"Your review is on {program.review}.", code="review-soon"))
     return sorted(findings, key=lambda finding: _LEVELS.index(finding.level))
+
+
+def todays_session(
+    program: Program, sessions: pd.DataFrame | SessionLog, today: dt.date | None = None
+) -> tuple[Routine | None, list[Finding]]:
+    """Today's routine of a program (None on a rest day) and what the patient should know.
+
+    For the guided session: the dose is this week's, held where the pain rule
+    says so, and the findings are :func:`advice`'s (the pain rule, this week's
+    dose, the review). ``today`` is the patient's today by default.
+    """
+    own = own_sessions(program, sessions)
+    day = program.today() if today is None else today
+    return program.routine_for(day, own), advice(program, own, day)

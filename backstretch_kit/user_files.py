@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_USER_FILE_BYTES", "parse_json", "read_text"]
+__all__ = ["MAX_USER_FILE_BYTES", "parse_json", "read_bytes", "read_text"]
 
 #: Largest user file read: far above any real catalog, routine or export of one
 #: person (the shipped catalog is about 40 kB), far below what would strain memory.
@@ -40,14 +40,14 @@ def _megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):.0f} MB"
 
 
-def read_text(
+def read_bytes(
     path: str | os.PathLike[str],
     error: Raise,
     *,
     what: str,
     limit_bytes: int = MAX_USER_FILE_BYTES,
-) -> str:
-    """Return a user file's text, or raise ``error(message)`` saying what is wrong with it.
+) -> bytes:
+    """Return a user file's bytes, or raise ``error(message)`` saying what is wrong with it.
 
     Parameters
     ----------
@@ -95,7 +95,18 @@ def read_text(
         os.close(handle)
     if total > limit_bytes:
         raise error(f"is larger than the {_megabytes(limit_bytes)} {what} may be")
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def read_text(
+    path: str | os.PathLike[str],
+    error: Raise,
+    *,
+    what: str,
+    limit_bytes: int = MAX_USER_FILE_BYTES,
+) -> str:
+    """Return a user file's UTF-8 text (a BOM dropped); see :func:`read_bytes` for the checks."""
+    raw = read_bytes(path, error, what=what, limit_bytes=limit_bytes)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -147,5 +147,31 @@ def test_a_file_that_is_no_pack_is_refused(tmp_path, content, words):
 
 def test_a_folder_is_refused(tmp_path):
     """A folder is not read as a pack."""
-    with pytest.raises(ProgramError, match="not a regular file|cannot be read"):
+    with pytest.raises(ProgramError, match="is a folder"):
         open_patient_pack(tmp_path)
+
+
+def test_the_guided_session_finds_todays_routine_in_a_pack(tmp_path):
+    """open_program reads the pack a patient is handed; todays_session gives today's routine."""
+    import datetime as dt
+
+    from backstretch_kit.log import SessionLog
+    from backstretch_kit.program_file import load_program, open_program
+    from backstretch_kit.program_pain import todays_session
+
+    program = load_program("lower-back-six-weeks")
+    pack = make_patient_pack(program, tmp_path / "pack.zip", pictures=False)
+    opened = open_program(pack)
+    assert opened.person == program.person
+    day = program.planned_days()[0]
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        routine, advice = todays_session(opened, log, day)
+    assert routine == program.routine_for(day)
+    assert all(finding.message for finding in advice)
+    rest = next(
+        day + dt.timedelta(days=n)
+        for n in range(1, 8)
+        if day + dt.timedelta(days=n) not in set(program.planned_days())
+    )
+    with SessionLog(tmp_path / "log.sqlite") as log:
+        assert todays_session(opened, log, rest)[0] is None
