@@ -109,7 +109,12 @@ def test_sigkill_mid_write_keeps_every_acknowledged_record(tmp_path: Path) -> No
         assert line, child.stderr.read()
         acknowledged.append(int(line))
     os.kill(child.pid, signal.SIGKILL)
-    out, _ = child.communicate(timeout=30)
+    child.wait(timeout=30)
+    # Read through the same buffered stream as above: communicate() would read the pipe
+    # itself and miss ids already in this stream's buffer (then "504 stored, 501 acked").
+    out = child.stdout.read()
+    child.stdout.close()
+    child.stderr.close()
     # Ids printed between our last read and the kill were acknowledged too.
     acknowledged += [int(line) for line in out.split() if line.strip().isdigit()]
     assert child.returncode == -signal.SIGKILL
