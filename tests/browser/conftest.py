@@ -1,14 +1,17 @@
 """Real servers and a real browser for the workbook's end-to-end tests.
 
-Each server runs on a free loopback port with no token, temporary Jupyter settings and
-workspace folders, a temporary copy of the notebooks (autosave rewrites what it opens), a
-temporary data folder, so the session log it writes is a fresh file the test can read, and a
-temporary Jupyter runtime folder, where a test finds a kernel's connection file
-(``kernel-<id>.json``) to talk to that kernel with a client of its own.
+One Chromium serves the browser tests of a test process; each test gets a fresh browser
+context, so no cookies, storage or pages carry over. Each server runs on a free loopback port
+with no token, temporary Jupyter settings and workspace folders, a temporary copy of the
+notebooks (autosave rewrites what it opens), a temporary data folder, so the session log it
+writes is a fresh file the test can read, and a temporary Jupyter runtime folder, where a test
+finds a kernel's connection file (``kernel-<id>.json``) to talk to that kernel with a client
+of its own. A server serves the tests of one module.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -18,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +40,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+HERE = Path(__file__).parent
+
+
+def _is_browser_test(item: pytest.Item | None) -> bool:
+    return item is not None and Path(str(item.path)).is_relative_to(HERE)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
 
 
@@ -55,16 +63,67 @@ def chromium_path() -> str:
     pytest.skip(f"the browser tests need Debian's chromium; {how}")
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path: str):
-    # Module scope: Playwright's sync API leaves an asyncio loop running while it is
-    # open, which would confuse any later test that starts a loop of its own.
-    from playwright.sync_api import sync_playwright
+class _SharedChromium:
+    """One Chromium for a run of browser tests in a row, launched by the first of them.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    Playwright's sync API leaves its asyncio loop marked as running between its calls, which
+    would break any later test that starts a loop of its own (``asyncio.run``). So the browser
+    is closed after the last browser test in a row (see ``pytest_runtest_teardown``), before
+    any other test runs in this process, and launched again if a browser test comes later.
+    """
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+
+    def get(self, executable: str):
+        if self._browser is not None and not self._browser.is_connected():
+            self.close()  # it crashed: a new one for the tests that follow
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            playwright = sync_playwright().start()
+            try:
+                self._browser = playwright.chromium.launch(
+                    executable_path=executable, args=CHROMIUM_ARGS
+                )
+            except BaseException:
+                playwright.stop()
+                raise
+            self._playwright = playwright
+        return self._browser
+
+    def close(self) -> None:
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        try:
+            if browser is not None and browser.is_connected():
+                browser.close()
+        finally:
+            if playwright is not None:
+                playwright.stop()
+
+
+_CHROMIUM = _SharedChromium()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    try:
+        return (yield)  # the test's fixtures (its browser context, maybe servers) go first
+    finally:
+        if not _is_browser_test(nextitem):
+            _CHROMIUM.close()
+
+
+def pytest_sessionfinish() -> None:
+    _CHROMIUM.close()  # a run stopped early (-x, Ctrl+C) skips the teardown above
+
+
+@pytest.fixture
+def browser(chromium_path: str):
+    """The shared Chromium (a Playwright Browser)."""
+    return _CHROMIUM.get(chromium_path)
 
 
 @pytest.fixture
@@ -106,6 +165,7 @@ class Server:
     data_dir: Path
     process: subprocess.Popen
     runtime_dir: Path
+    log: Path
 
     @property
     def log_file(self) -> Path:
@@ -121,11 +181,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
             with urllib.request.urlopen(url, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
+            time.sleep(0.1)
     raise RuntimeError(f"server not ready at {url} after {timeout} s:\n{log.read_text()}")
 
 
-def _start(kind: str, tmp: Path, argv_for, ready_path: str) -> Iterator[Server]:
+def _launch(kind: str, tmp: Path, argv_for) -> Server:
+    """Start a server process and return at once; ``_serve`` waits until it answers."""
     notebooks = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".ipynb_*"))
     data_dir = tmp / "data"
@@ -154,44 +215,69 @@ def _start(kind: str, tmp: Path, argv_for, ready_path: str) -> Iterator[Server]:
         process = subprocess.Popen(
             argv_for(port, notebooks), cwd=notebooks, env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url + ready_path, process, log)
-        yield Server(url, notebooks, data_dir, process, runtime_dir)
-    finally:
-        process.terminate()
+    return Server(f"http://127.0.0.1:{port}", notebooks, data_dir, process, runtime_dir, log)
+
+
+def _stop(servers: list[Server]) -> None:
+    for server in servers:
+        server.process.terminate()
+    for server in servers:  # they shut their kernels down at the same time
         try:
-            process.wait(timeout=15)
+            server.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            server.process.kill()
+            server.process.wait()
 
 
-@pytest.fixture
-def voila(tmp_path):
-    """Start Voila on the notebooks folder; yields a Server (open url + /voila/render/NB)."""
+@contextmanager
+def _serve(*specs: tuple[str, Path, object, str]) -> Iterator[list[Server]]:
+    """Start servers (kind, tmp folder, argv builder, readiness path) together; yield them."""
+    servers: list[Server] = []
+    try:
+        for kind, tmp, argv_for, _ready_path in specs:
+            servers.append(_launch(kind, tmp, argv_for))
+        for server, (_kind, _tmp, _argv_for, ready_path) in zip(servers, specs, strict=True):
+            _wait_until_up(server.url + ready_path, server.process, server.log)
+        yield servers
+    finally:
+        _stop(servers)
 
+
+def _voila_argv(port: int, notebooks: Path) -> list[str]:
+    return [
+        str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0", str(notebooks),
+    ]  # fmt: skip
+
+
+def _jupyter_argv(app: str):
     def argv(port: int, notebooks: Path) -> list[str]:
         return [
-            str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--Voila.port_retries=0", str(notebooks),
+            str(BIN / "jupyter"), app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+            "--allow-root", f"--ServerApp.root_dir={notebooks}",
         ]  # fmt: skip
 
-    yield from _start("voila", tmp_path, argv, "/")
+    return argv
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """Voila on the notebooks folder; yields a Server. Open a notebook at url + /voila/render/NB.
+
+    Each page load gets a kernel of its own; the tests of a module share the server, as they
+    share the Jupyter servers below, and so its data folder (and the session log in it).
+    """
+    with _serve(("voila", tmp_path_factory.mktemp("voila"), _voila_argv, "/")) as (server,):
+        yield server
 
 
 @pytest.fixture(scope="module")
 def jupyter_lab(tmp_path_factory):
     """Start JupyterLab with no token on the notebooks folder; yields a Server."""
-
-    def argv(port: int, notebooks: Path) -> list[str]:
-        return [
-            str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-            "--allow-root", f"--ServerApp.root_dir={notebooks}",
-        ]  # fmt: skip
-
-    yield from _start("lab", tmp_path_factory.mktemp("lab"), argv, "/api/status")
+    tmp = tmp_path_factory.mktemp("lab")
+    with _serve(("lab", tmp, _jupyter_argv("lab"), "/api/status")) as (server,):
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +286,39 @@ def jupyter_notebook(tmp_path_factory):
 
     Open a notebook at url + /notebooks/NB.
     """
+    tmp = tmp_path_factory.mktemp("notebook")
+    with _serve(("notebook", tmp, _jupyter_argv("notebook"), "/api/status")) as (server,):
+        yield server
 
-    def argv(port: int, notebooks: Path) -> list[str]:
-        return [
-            str(BIN / "jupyter"), "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-            "--allow-root", f"--ServerApp.root_dir={notebooks}",
-        ]  # fmt: skip
 
-    yield from _start("notebook", tmp_path_factory.mktemp("notebook"), argv, "/api/status")
+@pytest.fixture(scope="module")
+def lab_and_notebook(tmp_path_factory):
+    """JupyterLab and Notebook 7, started at the same time: {"lab": Server, "notebook7": Server}.
+
+    Each has its own folders (notebooks copy, data, runtime), as the fixtures above.
+    """
+    specs = [
+        ("lab", tmp_path_factory.mktemp("lab"), _jupyter_argv("lab"), "/api/status"),
+        ("notebook", tmp_path_factory.mktemp("notebook"), _jupyter_argv("notebook"), "/api/status"),
+    ]
+    with _serve(*specs) as (lab, notebook):
+        yield {"lab": lab, "notebook7": notebook}
+
+
+def idle_kernel_id(server: Server, name: str, timeout: float = 90) -> str:
+    """The id of the kernel of the notebook ``name``, once it is idle (REST /api/sessions).
+
+    The front end creates the session, so once the server lists it the page is past the
+    moment when it has no kernel yet (a Run All then would open a "Select Kernel" dialog).
+    """
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{server.url}/api/sessions", timeout=5) as response:
+            seen = json.load(response)
+        for session in seen:
+            kernel = session.get("kernel") or {}
+            if session["path"].endswith(name) and kernel.get("execution_state") == "idle":
+                return kernel["id"]
+        time.sleep(0.1)
+    raise AssertionError(f"no idle kernel for {name} after {timeout} s; sessions: {seen}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, screenshot
+from conftest import ROOT, idle_kernel_id, screenshot
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -14,6 +14,12 @@ ALL_DONE = """() => {
   const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
 }"""
+
+# Every widget output (in JupyterLab 4 the one output with no data-mime-type: a panel that
+# gets the widget's view) holds its view, or the error text that replaces one.
+WIDGETS_DRAWN = """() => Array.from(
+  document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])')
+).every(output => output.childElementCount > 0 || output.innerText.trim() !== '')"""
 
 
 def _menu(page, menu: str, item: str) -> None:
@@ -32,13 +38,15 @@ def test_run_all_cells_without_errors(jupyter_lab, page, name):
     # ?reset: a fresh workspace, so only this notebook is open
     page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    # The indicator says "idle" before the notebook has any kernel: first the server's word.
+    idle_kernel_id(jupyter_lab, name)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     _menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => !document.querySelector('.jp-OutputArea-output')")
     _menu(page, "Run", "Run All Cells")
     page.wait_for_function(ALL_DONE, timeout=120_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    page.wait_for_timeout(500)  # let the last widget views render
+    page.wait_for_function(WIDGETS_DRAWN)  # the last widget views render
     screenshot(page, f"lab-{Path(name).stem}")
 
     errors = page.locator(

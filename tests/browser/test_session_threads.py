@@ -23,14 +23,12 @@ import ast
 import json
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import Server, screenshot
+from conftest import Server, idle_kernel_id, screenshot
 
 NOTEBOOK = "03-Guided-Session.ipynb"
 #: The notebook's hold_scale is set so that the skipped and the stopped hold last at least
@@ -39,10 +37,10 @@ SHORT_HOLD_S = 4.0
 PAIN_BEFORE = 3
 PAIN_AFTER = 7
 
-# front end -> (its server fixture, the address that opens a notebook)
+# front end (a server of the lab_and_notebook fixture) -> the address that opens a notebook
 FRONT_ENDS = {
-    "lab": ("jupyter_lab", "/lab/tree/{}?reset"),
-    "notebook7": ("jupyter_notebook", "/notebooks/{}"),
+    "lab": "/lab/tree/{}?reset",
+    "notebook7": "/notebooks/{}",
 }
 
 ALL_DONE = """() => {
@@ -199,21 +197,6 @@ def _prepare_copy(path: Path) -> float:
     return scale * sum(seconds for _phase, seconds in phases[: holds[2] + 1])
 
 
-def _idle_kernel_id(server: Server, name: str, timeout: float = 90) -> str:
-    """The id of the kernel of the notebook ``name``, once it is idle (REST /api/sessions)."""
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{server.url}/api/sessions", timeout=5) as response:
-            seen = json.load(response)
-        for session in seen:
-            kernel = session.get("kernel") or {}
-            if session["path"].endswith(name) and kernel.get("execution_state") == "idle":
-                return kernel["id"]
-        time.sleep(0.2)
-    raise AssertionError(f"no idle kernel for {name} after {timeout} s; sessions: {seen}")
-
-
 def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
@@ -238,14 +221,14 @@ def _read_log(path: Path) -> dict:
 
 
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
-def test_skip_and_stop_clicks_save_every_hold(request, page, front_end):
+def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end):
     """Begin, Skip mid-hold, Stop mid-hold, Finish: every hold and the session end are logged."""
-    fixture, address = FRONT_ENDS[front_end]
-    server: Server = request.getfixturevalue(fixture)
+    address = FRONT_ENDS[front_end]
+    server: Server = lab_and_notebook[front_end]
     played_s = _prepare_copy(server.notebooks / NOTEBOOK)
     page.goto(server.url + address.format(NOTEBOOK), timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-    kernel_id = _idle_kernel_id(server, NOTEBOOK)
+    kernel_id = idle_kernel_id(server, NOTEBOOK)
     _menu(page, "Run", "Run All Cells")
     page.wait_for_function(ALL_DONE, timeout=120_000)
     session = page.locator(".bk-session")

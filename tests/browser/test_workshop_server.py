@@ -124,9 +124,13 @@ def hold_connection(port: int, kernel: str) -> socket.socket:
         f"Origin: http://{host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    # The server answers the handshake only once the kernel has answered kernel_info
+    # (jupyter_server's kernel_info_timeout is 60 s); a kernel still starting on a busy
+    # 2-core machine has taken longer than 30 s, so wait as long as the server may.
+    sock = socket.create_connection(("127.0.0.1", port), timeout=90)
     sock.sendall(request.encode())
-    assert b" 101 " in sock.recv(4096).split(b"\r\n", 1)[0]
+    status_line = sock.recv(4096).split(b"\r\n", 1)[0]
+    assert b" 101 " in status_line, status_line
     return sock
 
 
