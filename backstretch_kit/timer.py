@@ -47,6 +47,7 @@ __all__ = [
     "TimerError",
     "TimerEvent",
     "countdown_text",
+    "cues_for",
     "describe_next",
     "describe_phase",
 ]
@@ -157,8 +158,12 @@ class RoutineEnded:
     at: float
 
 
-def _cues_for(phase: Phase) -> list[tuple[float, str]]:
-    """Return (remaining seconds when due, kind) for a phase, soonest first."""
+def cues_for(phase: Phase) -> list[tuple[float, str]]:
+    """Return (remaining seconds when due, kind) for a phase, soonest first.
+
+    The one list of a phase's cues: the engine reports them as :class:`CueDue`,
+    and the notebook's timer (which runs in the browser) is sent them to play.
+    """
     cues: list[tuple[float, str]] = []
     if phase.kind == "switch side":
         cues.append((phase.seconds, "switch side"))
@@ -562,7 +567,7 @@ class HoldTimer:
         self._index = index
         phase = self.phases[index]
         self._run = _Running(
-            deadline=start + phase.seconds, remaining_s=phase.seconds, cues=_cues_for(phase)
+            deadline=start + phase.seconds, remaining_s=phase.seconds, cues=cues_for(phase)
         )
         self._pending.append(PhaseStarted(index, phase, start))
 

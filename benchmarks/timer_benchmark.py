@@ -1,11 +1,15 @@
 """Measure the hold timer against the real clock, beside a naive sleep(1) countdown.
 
+This is the engine driven from the kernel, as ``backstretch play`` drives it in a terminal
+and as the notebook's timer did before it moved into the page (issue 15; the page's timer is
+measured by ``timer_browser_benchmark.py``).
+
 Run as ``.venv/bin/python benchmarks/timer_benchmark.py`` (about 3.5 minutes)
 or with ``--quick`` (about 40 s: 20 holds, a 30 s routine) for a smoke run.
 
 1. End-of-hold error over 50 real holds of 1 to 5 s. The holds run
    concurrently as asyncio tasks on one event loop, each driven the way
-   TimerWidget drives its engine: poll, update display traits, then sleep
+   kernel-ticked TimerWidget drove its engine: poll, update display traits, then sleep
    ``min(tick, time to the next cue or phase end)``. The error is the
    monotonic time at which the driver saw the hold end minus the hold's
    planned end. The same holds are then run with a plain fixed 100 ms tick
@@ -66,7 +70,7 @@ class Display:
 
 
 async def drive(timer: HoldTimer, display: Display, *, wake_at_deadline: bool) -> list:
-    """Play a timer as TimerWidget does; return (event, monotonic time seen) pairs."""
+    """Play a timer as the kernel-ticked TimerWidget did; return (event, time seen) pairs."""
     seen = []
     timer.start()
     while True:

@@ -1,24 +1,15 @@
-"""Tests for GuidedSession: real Routine, real SQLite log in tmp_path, fake clock, clicks."""
+"""Tests for GuidedSession: real Routine, real SQLite log in tmp_path, a simulated timer page."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from timer_page import FakeClock, SimulatedPage
 
 from backstretch_kit.guidance import Profile
 from backstretch_kit.log import SessionLog
 from backstretch_kit.routine import Routine
 from backstretch_kit.widgets import GuidedSession
-
-
-class FakeClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -35,16 +26,14 @@ def log(tmp_path) -> SessionLog:
     return SessionLog(tmp_path / "log.sqlite")
 
 
-def make(routine, log, **options) -> tuple[GuidedSession, FakeClock]:
-    clock = FakeClock()
+def make(routine, log, **options) -> tuple[GuidedSession, SimulatedPage]:
+    clock = FakeClock(50.0)
     session = GuidedSession(routine, "Ana <B>", log, clock=clock, pictures=False, **options)
-    return session, clock
+    return session, SimulatedPage(session.timer, clock)
 
 
-def play(session: GuidedSession, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
-    for _ in range(round(seconds / step)):
-        clock.now += step
-        session.timer.tick()
+def play(page: SimulatedPage, seconds: float, step: float = 0.5) -> None:
+    page.advance(seconds, step=step)
 
 
 def test_before_stage_asks_pain_and_escapes_the_name(routine, log):
@@ -67,12 +56,12 @@ def test_before_stage_asks_pain_and_escapes_the_name(routine, log):
 
 def test_full_session_logs_every_hold_and_the_pain(routine, log):
     """Begin, play to the end, Finish: four completed holds, pain before and after saved."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.pain_before.value = 6
     session.begin_button.click()
     assert session.stage == "playing" and session.timer in session.children
-    assert session.timer.engine.state == "running"
-    play(session, clock, session.timer.engine.total_s + 1.0)
+    assert session.timer.state == "running" and page.commands == ["start"]
+    play(page, session.timer.total_s + 1.0)
     assert session.stage == "after" and session.after_box in session.children
     session.pain_after.value = 4
     session.notes.value = "  felt <good>  "
@@ -99,21 +88,21 @@ def test_full_session_logs_every_hold_and_the_pain(routine, log):
 
 def test_each_hold_is_saved_as_it_finishes(routine, log):
     """After the first hold ends, and before anything else, its row is already in the file."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin_button.click()
-    first_hold_end = session.timer.engine.phases[1].start_s + 20.0
-    play(session, clock, first_hold_end + 0.5)
+    first_hold_end = session.timer.phases[1].start_s + 20.0
+    play(page, first_hold_end + 0.5)
     holds = SessionLog(log.path).holds()  # a second connection: it is really written
     assert len(holds) == 1 and holds.iloc[0]["completed"]
 
 
 def test_stop_half_way_keeps_holds_and_offers_pain_after(routine, log):
     """Stop during the second hold: first hold complete, second logged as not completed."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin_button.click()
-    second_hold_start = session.timer.engine.phases[3].start_s
-    play(session, clock, second_hold_start + 7.0)
-    session.timer.stop_button.click()
+    second_hold_start = session.timer.phases[3].start_s
+    play(page, second_hold_start + 7.0)
+    page.press("stop")
     assert session.stage == "after"
     session.pain_after.value = 2
     session.finish_button.click()
@@ -125,10 +114,10 @@ def test_stop_half_way_keeps_holds_and_offers_pain_after(routine, log):
 
 def test_skipped_hold_is_logged_as_skipped(routine, log):
     """Skipping a hold 5 s in logs it as not completed with 5 s held."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin_button.click()
-    play(session, clock, session.timer.engine.phases[1].start_s + 5.0)
-    session.timer.skip_button.click()
+    play(page, session.timer.phases[1].start_s + 5.0)
+    page.press("skip")
     holds = log.holds()
     assert len(holds) == 1
     assert not holds.iloc[0]["completed"]
@@ -137,12 +126,12 @@ def test_skipped_hold_is_logged_as_skipped(routine, log):
 
 def test_back_within_a_hold_does_not_log_it_twice(routine, log):
     """Restarting a hold with Back logs it once, when it finally finishes."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin_button.click()
-    play(session, clock, session.timer.engine.phases[1].start_s + 8.0)
-    session.timer.back_button.click()
+    play(page, session.timer.phases[1].start_s + 8.0)
+    page.press("back")
     assert log.holds().empty
-    play(session, clock, 20.5)
+    play(page, 20.5)
     holds = log.holds()
     assert len(holds) == 1 and holds.iloc[0]["completed"]
 
@@ -179,15 +168,14 @@ def test_class_session_without_pain_questions_logs_holds_and_no_pain(tmp_path):
     from backstretch_kit import Routine, SessionLog
     from backstretch_kit.widgets import GuidedSession
 
-    clock = [100.0]
+    clock = FakeClock(100.0)
     routine = Routine.from_stretches(["chin-tuck"], name="Class", hold_s=2, reps=1)
     with SessionLog(tmp_path / "class.sqlite") as log:
-        session = GuidedSession(routine, "Workshop", log, ask_pain=False, clock=lambda: clock[0])
+        session = GuidedSession(routine, "Workshop", log, ask_pain=False, clock=clock)
+        page = SimulatedPage(session.timer, clock)
         assert session.pain_before not in session.before_box.children
         session.begin_button.click()
-        for _ in range(40):
-            clock[0] += 0.5
-            session.timer.tick()
+        page.advance(20.0, step=0.5)
         assert session.stage == "after"
         assert session.pain_after not in session.after_box.children
         session.finish_button.click()
@@ -233,20 +221,20 @@ def test_screen_with_no_flags_lets_the_session_begin(tmp_path):
 
 def test_a_hold_the_log_refuses_is_reported_and_the_session_goes_on(routine, log):
     """When the log refuses a hold, the person is told which one, and the timer carries on."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin()
     log.close()  # every later write fails, as on a full disk
-    play(session, clock, 30)
+    play(page, 30)
     assert session.unsaved, "the refused hold is kept in view"
     assert "could not be saved" in session.status.value
-    assert session.timer.engine.state == "running"
+    assert session.timer.state == "running"
 
 
 def test_a_click_handler_error_is_shown_in_the_session(routine, log):
     """An error raised by Finish appears in the session's status line, not only in a log."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.begin()
-    session.timer.stop_button.click()
+    page.press("stop")
     log.close()
     session.finish_button.click()
     assert "Something went wrong while saving the session" in session.status.value
@@ -275,11 +263,38 @@ def test_the_screen_asks_the_whole_profile_and_the_findings_follow_it(tmp_path):
 
 def test_pain_up_two_points_after_the_session_gets_advice(routine, log):
     """Pain 2 before and 5 after: the session says to ease off and see a physiotherapist."""
-    session, clock = make(routine, log)
+    session, page = make(routine, log)
     session.pain_before.value = 2
     session.begin_button.click()
-    session.timer.stop_button.click()
+    page.press("stop")
     session.pain_after.value = 5
     session.finish_button.click()
     assert "3 points higher" in session.status.value
     assert "ease off" in session.status.value and "see a physiotherapist" in session.status.value
+
+
+def test_a_hold_the_page_sends_twice_is_logged_once(routine, log):
+    """The page resends what the kernel already took (its ack was lost): one row per hold."""
+    session, page = make(routine, log)
+    session.begin_button.click()
+    play(page, session.timer.phases[1].start_s + 20.5)
+    assert len(log.holds()) == 1
+    page.deliver(page.sent)  # every event again, as after a lost acknowledgement
+    page.deliver(page.sent)
+    holds = log.holds()
+    assert len(holds) == 1 and session.hold_ids == list(holds["hold_id"])
+
+
+def test_holds_finished_while_the_kernel_is_busy_are_logged_with_their_own_times(routine, log):
+    """Kernel busy for the first hold: it is logged once it answers, started when it started."""
+    session, page = make(routine, log)
+    session.begin_button.click()
+    page.connected = False  # a long computation in another cell
+    play(page, session.timer.phases[1].start_s + 20.5)
+    assert log.holds().empty and page.holds_waiting() == 1
+    page.reconnect()
+    holds = log.holds()
+    assert len(holds) == 1 and holds.iloc[0]["completed"] and page.holds_waiting() == 0
+    started = holds.iloc[0]["started_at"]
+    session_start = log.sessions().iloc[0]["started_at"]
+    assert (started - session_start).total_seconds() == pytest.approx(5.0, abs=0.01)

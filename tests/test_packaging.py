@@ -109,6 +109,8 @@ def test_wheel_install_loads_catalog_from_elsewhere(tmp_path):
         capture_output=True,
     )  # fmt: skip
     assert (target / "backstretch_kit" / "data" / "stretches.csv").is_file()
+    for front_end in ("timer.js", "timer.css"):  # the timer's page side ships in the wheel
+        assert (target / "backstretch_kit" / "widgets" / front_end).is_file(), front_end
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = "import backstretch_kit as bk;df = bk.load_stretches();print(bk.__file__);print(len(df))"

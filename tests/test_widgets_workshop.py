@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from timer_page import FakeClock, SimulatedPage
+
 from backstretch_kit import SessionLog
 from backstretch_kit.widgets import WorkshopPanel
 
@@ -25,18 +27,15 @@ def test_total_follows_the_picks_and_the_dose(tmp_path):
 
 def test_start_class_plays_a_large_session_that_logs_each_hold(tmp_path):
     """Start shows a large guided session with no pain questions; holds land in the log."""
-    clock = [0.0]
+    clock = FakeClock(0.0)
     with SessionLog(tmp_path / "log.sqlite") as log:
-        panel = WorkshopPanel(
-            log, stretches=["chin-tuck"], hold_s=2, reps=1, clock=lambda: clock[0]
-        )
+        panel = WorkshopPanel(log, stretches=["chin-tuck"], hold_s=2, reps=1, clock=clock)
         panel.use_button.click()
         session = panel.session
         assert session is not None and session.timer.large and not session.ask_pain
+        page = SimulatedPage(session.timer, clock)
         session.begin_button.click()
-        for _ in range(40):
-            clock[0] += 0.5
-            session.timer.tick()
+        page.advance(20.0, step=0.5)
         holds = log.holds()
         assert list(holds["stretch_id"]) == ["chin-tuck"]
         assert log.sessions()["person"].tolist() == ["Workshop"]

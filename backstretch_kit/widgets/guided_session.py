@@ -5,8 +5,10 @@ never starts), ``"before"`` (pain before and Begin), ``"playing"`` (the
 :class:`TimerWidget`), ``"after"`` (pain after, notes, Finish) and ``"done"``.
 
 Every hold is written to the :class:`~backstretch_kit.log.SessionLog` the
-moment it finishes, so stopping half way or closing the notebook loses no
-finished hold; the session row itself is closed by Finish.
+moment the page reports it finished (the timer runs in the page, see
+:mod:`.timer_widget`; each report is taken once, whatever the page resends), so
+stopping half way or closing the notebook loses no finished hold; the session
+row itself is closed by Finish.
 """
 
 from __future__ import annotations
@@ -62,12 +64,14 @@ class GuidedSession(W.VBox):
         Ask pain before and after (the default). A workshop's class session
         turns this off: the projector shows Begin and the timer only.
     clock : callable
-        The timer's monotonic clock; inject a fake one in tests.
+        The timer's monotonic clock (the page's times are mapped onto it); inject
+        a fake one in tests.
     scale : float
         Multiplies every phase length (for demonstrations); the log records
         the scaled planned seconds, as played.
     timer_options
-        Passed on to :class:`TimerWidget` (``tick_s``, ``stretches``, ``pictures``).
+        Passed on to :class:`TimerWidget` (``stretches``, ``pictures``, ``volume``,
+        ``muted``, ``voice``).
 
     Attributes
     ----------
@@ -118,7 +122,7 @@ class GuidedSession(W.VBox):
             scale=scale,
             **timer_options,
         )
-        self.record = LoggedSession(log, person, routine, self.timer.engine.clock)
+        self.record = LoggedSession(log, person, routine, self.timer.clock)
         title = f"{getattr(routine, 'name', '') or 'Routine'} · {person}"
         self.header = W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
         self.findings_html = W.HTML(_findings_html(self.findings)).add_class("bk-findings")

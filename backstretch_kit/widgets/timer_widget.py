@@ -1,76 +1,178 @@
-"""TimerWidget: the hold timer in a notebook, with buttons, countdown and sounds.
+"""TimerWidget: the hold timer, run by the page; the kernel sends the schedule and logs.
 
-Where the ticks come from: when a kernel's event loop is running (JupyterLab,
-Notebook 7, Voila), Start launches an asyncio task on that loop which polls
-the engine about every ``tick_s`` seconds (sooner when a cue is due) and only
-sets widget traits. It never sleeps the kernel and never writes to an Output
-widget, so other widgets stay live. The countdown comes from the engine's
-monotonic deadline, so a late tick shows the right time and never drifts.
+Who does what. The kernel makes the schedule once, with the engine that plays it
+everywhere (:class:`~backstretch_kit.timer.HoldTimer`'s phases and
+:func:`~backstretch_kit.timer.cues_for`), and sends it whole as the synced trait
+``schedule``: every phase with its seconds, kind, side and rep, the words to show,
+say and announce, its cues and the tone of each, the first step and a PNG picture
+of each stretch. From then on the page (``timer.js``, an anywidget ES module shipped
+beside this file) runs the session on its own clock: the countdown, the ring, the
+tones on the audio clock, the speech, the wake lock and the keys do not wait for the
+kernel, so a busy kernel freezes nothing and a running timer costs the kernel
+nothing but a message at each phase boundary.
 
-Without a running loop (plain Python, tests) nothing ticks by itself: call
-:meth:`TimerWidget.tick` to advance, as the tests do with a fake clock.
+The messages (custom widget messages; times are seconds on the page's clock):
 
-Sounds are WAV bytes played by an ``ipywidgets.Audio`` set to autoplay: its
-browser view loads a new source, and so plays, whenever ``value`` changes.
+page -> kernel
+    ``{"type": "hello", "now": t}`` when the page's model is made (a start asked for
+    before the page could hear it is asked again), and
+    ``{"type": "events", "now": t, "events": [event, ...]}``. Each event has an
+    ``id`` (``"<run>:<seq>"``), the ``page`` (run) it comes from, ``seq`` (1, 2, 3,
+    ... within the run), ``kind`` and ``t`` (when it happened, a boundary at its
+    deadline): ``started`` and ``finished`` (with ``index``, ``phase``, and for
+    ``finished`` ``planned_s``, ``actual_s`` and ``outcome``), ``pause``,
+    ``resume``, ``skip``, ``back``, ``stop`` (with ``index``) and ``ended`` (with
+    ``outcome``).
+kernel -> page
+    ``{"type": "ack", "ids": [...], "refused": {id: reason}}`` after each events
+    message, and ``{"type": "command", "command": name}`` from :meth:`start`,
+    :meth:`toggle_pause`, :meth:`skip`, :meth:`back` and :meth:`stop`.
+
+Exactly once. The page keeps every event it sent until it is acknowledged (in
+memory and in localStorage under the widget's ``session_key``), resends the
+unacknowledged ones with a growing delay and shows how many finished holds are
+waiting to be saved. Here an id already seen is acknowledged again and not handled
+again, and events are handled strictly in ``seq`` order (one that comes after a gap
+waits for the resend that fills it). The first run to report makes the ``owner``;
+events of any other run (a second tab) are refused. Each accepted event becomes the
+engine's own event object (:class:`~backstretch_kit.timer.PhaseStarted`,
+:class:`~backstretch_kit.timer.PhaseFinished`,
+:class:`~backstretch_kit.timer.RoutineEnded`) for the ``on_event`` handlers, so a
+:class:`~backstretch_kit.widgets.GuidedSession` logs each finished hold once,
+through :meth:`SessionLog.record_timer_hold`, before the event is acknowledged.
+
+What survives what. A busy kernel, a dropped connection, a reloaded page: no hold is
+lost or doubled (the page resends, this object remembers what it took). A kernel
+restart ends this object and its memory of the ids it took; the page keeps playing
+and keeps its unacknowledged events, but they cannot reach the new kernel: the old
+widget's comm is gone there, and a new kernel could not tell which of them the old
+one had logged just before it stopped. So holds acknowledged before a restart are
+in the log exactly once, holds finished during or after it are shown on the page as
+not saved, and running the notebook again starts a new session.
+
+Page times become this widget's ``clock`` (``time.monotonic`` by default, a fake
+clock in tests) through the smallest ``clock() - now`` seen over the page's
+messages: the two clocks' offset plus the shortest trip a message made, so a message
+delayed by a busy kernel never dates an event late.
+
+Without a page (plain Python, the unit tests) nothing plays by itself: hand the
+widget what a page would send with :meth:`handle_page_message`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import html
+import base64
 import logging
+import math
+import numbers
+import pathlib
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-import ipywidgets as W
+import anywidget
+import traitlets as t
 
 from ..poses import picture_bytes
 from ..timer import (
-    CueDue,
+    BACK_RESTART_S,
     HoldTimer,
     Phase,
+    PhaseFinished,
     PhaseStarted,
-    countdown_text,
+    RoutineEnded,
+    TimerError,
+    cues_for,
     describe_next,
     describe_phase,
 )
-from ._audio import CUE_SOUND, cue_wav, silence_wav
-from ._callbacks import click, watch
+from ..words import format_duration
+from ._callbacks import error_html, on_kernel_loop
 
-__all__ = ["TimerWidget"]
+__all__ = ["COMMANDS", "PAGE_EVENT_KINDS", "TONES", "TimerWidget"]
 
 _log = logging.getLogger(__name__)
 
-#: A cue reported later than this (the kernel was busy) is not played, so a
-#: catch-up does not sound a burst of beeps.
-CUE_MAX_LATE_S = 0.5
+_HERE = pathlib.Path(__file__).resolve().parent
 
-#: Fonts and colours: (normal, large) for the projector mode.
-_LOOK = {
-    "name": ("font-size:1.5em;font-weight:600", "font-size:3.4em;font-weight:700;color:#fff"),
-    "step": ("font-size:1.05em", "font-size:1.9em;color:#fff"),
-    "countdown": (
-        "font-size:5em;font-weight:700;line-height:1.1;font-variant-numeric:tabular-nums",
-        "font-size:13em;font-weight:800;line-height:1;color:#ffd400;"
-        "font-variant-numeric:tabular-nums",
-    ),
-    "status": ("font-size:1.25em", "font-size:2.6em;color:#fff"),
-    "next": ("font-size:1em;color:#555", "font-size:1.8em;color:#ddd"),
-}
+#: What the page reports; only ``started``, ``finished`` and ``ended`` become engine events.
+PAGE_EVENT_KINDS: tuple[str, ...] = (
+    "started", "finished", "pause", "resume", "skip", "back", "stop", "ended",
+)  # fmt: skip
 
-_LARGE_CSS = """<style>
-.bk-timer.bk-large { background: #000; padding: 24px; border-radius: 8px; }
-.bk-timer.bk-large .widget-progress .progress { height: 28px; }
-</style>"""
+#: What the kernel can ask the page to do.
+COMMANDS: tuple[str, ...] = ("start", "toggle_pause", "pause", "resume", "skip", "back", "stop")
+
+#: The tones the page can play (their notes are in timer.js).
+TONES: tuple[str, ...] = ("count", "halfway", "switch", "rest", "end", "done")
+
+_OUTCOMES = ("completed", "skipped", "stopped", "back")
 
 
-def _div(style: str, text: str) -> str:
-    return f'<div style="{style}">{text}</div>'
+def _tone(kind: str, following: Phase | None) -> str | None:
+    """The tone of a cue; the end of a hold says what comes next."""
+    if kind in ("3", "2", "1"):
+        return "count"
+    if kind == "halfway":
+        return "halfway"
+    if kind == "switch side":
+        return "switch"
+    if kind == "end":
+        if following is None:
+            return "done"
+        if following.kind == "switch side":
+            return None  # the switch phase's own cue sounds at the same moment
+        return "rest" if following.kind == "rest" else "end"
+    return None
 
 
-class TimerWidget(W.VBox):
-    """Play a routine in a notebook: countdown, progress, buttons and cue sounds.
+def _spoken_seconds(seconds: float) -> str:
+    """A length as it is said aloud: "30 seconds", "1 minute 15 seconds"."""
+    whole = max(1, round(seconds))
+    minutes, rest = divmod(whole, 60)
+    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
+    if rest or not parts:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def _spoken(phase: Phase) -> str:
+    """What the voice says as a phase starts: the stretch and the hold, or the pause."""
+    name = phase.name or "the stretch"
+    if phase.kind == "hold":
+        if phase.rep == phase.reps and phase.reps > 1:
+            return "Last one."
+        if phase.rep > 1:
+            return "Hold."
+        side = f", {phase.side} side" if phase.side != "both" else ""
+        return f"{name}. Hold {_spoken_seconds(phase.seconds)}{side}."
+    if phase.kind == "switch side":
+        side = f"the {phase.side} side" if phase.side != "both" else "the other side"
+        return f"Switch to {side}."
+    if phase.kind == "rest":
+        return "Rest."
+    if phase.kind == "next stretch":
+        return f"Next: {name}."
+    return f"Get ready: {name}."
+
+
+def _announced(phase: Phase) -> str:
+    """What the aria-live region reads as a phase starts (once a phase, never each second)."""
+    what = describe_phase(phase).replace(" · ", ", ")
+    length = format_duration(phase.seconds)
+    return f"{phase.name}: {what}, {length}." if phase.name else f"{what}, {length}."
+
+
+def _number(raw: dict[str, Any], key: str) -> float:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TimerError(f"{key} must be a finite number, got {value!r}")
+    return float(value)
+
+
+class TimerWidget(anywidget.AnyWidget):
+    """Play a routine in a notebook: the page counts down, cues and speaks; Python logs.
 
     Parameters
     ----------
@@ -80,34 +182,55 @@ class TimerWidget(W.VBox):
     large : bool
         Projector mode: a much bigger countdown and name, white on black.
     on_event : callable, optional
-        Called with every engine event (see :mod:`backstretch_kit.timer`),
-        after the widget has updated itself. More via :meth:`add_event_handler`.
-    tick_s : float
-        Longest time between two polls of the engine while ticking.
+        Called with every engine event the page reports (``PhaseStarted``,
+        ``PhaseFinished``, ``RoutineEnded``), once each. More via
+        :meth:`add_event_handler`.
     clock : callable
-        The engine's clock; inject a fake one in tests.
+        The clock page times are mapped onto (see the module docstring); inject
+        a fake one in tests.
     scale : float
         Multiplies every phase length (for demonstrations).
     stretches : pandas.DataFrame, optional
         The catalog for the instruction steps; by default the routine's own,
         or ``load_stretches()``.
     pictures : bool or None
-        Show each stretch's pictogram (drawn once per stretch, when the
-        stretch first comes up): True or None show it whenever
+        Show each stretch's pictogram: True or None whenever
         :mod:`backstretch_kit.poses` has a pose for the stretch, False never.
+    volume, muted, voice : float, bool, bool
+        The sound settings the page starts with (the page can change them).
 
     Attributes
     ----------
-    engine : HoldTimer
-    name_html, step_html, picture, countdown, status, progress, next_html,
-    start_button, pause_button, skip_button, back_button, stop_button,
-    mute, audio : ipywidgets
-        The parts, for tests and layouts. Key parts carry the CSS classes
-        ``bk-countdown``, ``bk-start``, ``bk-pause``, ``bk-skip``, ``bk-back``,
-        ``bk-stop``, ``bk-status``, ``bk-mute``, ``bk-progress``, ``bk-next``.
-    sounds_played : list of str
-        Names of the sounds sent to the browser, in order (for tests).
+    phases : list of Phase
+        What is played, scaled.
+    total_s : float
+    state : str
+        ``"ready"``, ``"running"``, ``"paused"``, ``"finished"`` or ``"stopped"``,
+        as the page last reported (synced trait).
+    index : int
+        The phase the page last reported starting.
+    schedule : dict
+        What the page is sent (synced trait).
+    owner : str
+        The run (page) whose events are taken (synced trait).
+    session_key : str
+        This widget's key for the page's stored queue (synced trait).
+    error : str
+        An error to show on the page, as escaped HTML (synced trait).
     """
+
+    _esm = _HERE / "timer.js"
+    _css = _HERE / "timer.css"
+
+    schedule = t.Dict().tag(sync=True)
+    session_key = t.Unicode("").tag(sync=True)
+    large = t.Bool(False).tag(sync=True)
+    volume = t.Float(0.8).tag(sync=True)
+    muted = t.Bool(False).tag(sync=True)
+    voice = t.Bool(True).tag(sync=True)
+    state = t.Unicode("ready").tag(sync=True)
+    owner = t.Unicode("").tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -115,39 +238,62 @@ class TimerWidget(W.VBox):
         *,
         large: bool = False,
         on_event: Callable[[Any], None] | None = None,
-        tick_s: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
         scale: float = 1.0,
         stretches: Any = None,
         pictures: bool | None = None,
+        volume: float = 0.8,
+        muted: bool = False,
+        voice: bool = True,
     ) -> None:
-        if not tick_s > 0:
-            raise ValueError(f"tick_s must be more than 0 seconds, got {tick_s!r}")
         source = routine_or_schedule
         schedule = source.schedule() if hasattr(source, "schedule") else source
-        self.engine = HoldTimer(schedule, clock=clock, scale=scale)
-        self.large = large
-        self.tick_s = float(tick_s)
+        # HoldTimer makes the schedule the page plays: the same phases, scaled and
+        # checked, as the terminal's `backstretch play` and the tests use
+        made = HoldTimer(schedule, clock=clock, scale=scale)
+        self.phases: list[Phase] = made.phases
+        self.total_s: float = made.total_s
+        self.clock = clock
         self.show_pictures = pictures
-        self.sounds_played: list[str] = []
+        self.index = 0
         self._handlers: list[Callable[[Any], None]] = [] if on_event is None else [on_event]
-        self._task: asyncio.Task[None] | None = None
         self._steps = self._first_steps(source, stretches)
         self._pictures: dict[str, bytes | None] = {}
-        self._sound_count = 0
-        self._shown_stretch: str | None = None
-        self._build()
-        super().__init__(children=self._children())
+        self._seen: set[str] = set()
+        self._next_seq = 1
+        self._offset: float | None = None
+        self._start_asked = False
+        self._picture_dpi = 110 if large else 80  # sharp at the picture's shown width
+        super().__init__(
+            schedule=self._make_schedule(),
+            large=large,
+            volume=volume,
+            muted=muted,
+            voice=voice,
+            session_key=uuid.uuid4().hex,
+        )
         self.add_class("bk-timer")
         if large:
             self.add_class("bk-large")
-        self._show_phase(self.engine.current)
-        self._refresh()
+        # custom messages arrive on a subshell thread in JupyterLab: handled on the
+        # kernel's main loop, like every other callback of the workbook's widgets
+        self.on_msg(
+            on_kernel_loop(
+                lambda _widget, content, _buffers: self.handle_page_message(content),
+                self._show_error,
+                action="saving what the timer reported",
+            )
+        )
 
-    # -- building ----------------------------------------------------------------
+    @t.validate("volume")
+    def _valid_volume(self, proposal: dict[str, Any]) -> float:
+        value = float(proposal["value"])
+        return min(1.0, max(0.0, value)) if math.isfinite(value) else 0.8
+
+    # -- building the schedule -------------------------------------------------------
 
     def _first_steps(self, source: Any, stretches: Any) -> dict[str, str]:
-        ids = {p.stretch_id for p in self.engine.phases if p.stretch_id}
+        ids = {p.stretch_id for p in self.phases if p.stretch_id}
         if not ids:
             return {}
         if stretches is None:
@@ -163,189 +309,6 @@ class TimerWidget(W.VBox):
                 steps[stretch_id] = str(instructions[0])
         return steps
 
-    def _build(self) -> None:
-        look = 1 if self.large else 0
-        self._look = {part: styles[look] for part, styles in _LOOK.items()}
-        self.name_html = W.HTML().add_class("bk-name")
-        self.step_html = W.HTML().add_class("bk-step")
-        self.picture = W.Image(format="png", layout=W.Layout(display="none"))
-        self.picture.layout.width = "360px" if self.large else "200px"
-        self.picture.add_class("bk-picture")
-        self.countdown = W.HTML().add_class("bk-countdown")
-        self.status = W.HTML().add_class("bk-status")
-        self.progress = W.FloatProgress(
-            value=0.0, min=0.0, max=1.0, layout=W.Layout(width="100%")
-        ).add_class("bk-progress")
-        self.next_html = W.HTML().add_class("bk-next")
-
-        def button(text: str, icon: str, css: str, handler: Callable[[], None]) -> W.Button:
-            made = W.Button(description=text, icon=icon, tooltip=text).add_class(css)
-            if self.large:
-                made.style.font_size = "1.6em"
-                made.layout.height = "3em"
-                made.layout.width = "9em"
-            click(made, handler, self._show_error, f"{text.lower()} the timer")
-            return made
-
-        self.start_button = button("Start", "play", "bk-start", self.start)
-        self.start_button.button_style = "success"
-        self.pause_button = button("Pause", "pause", "bk-pause", self.toggle_pause)
-        self.skip_button = button("Skip", "step-forward", "bk-skip", self.skip)
-        self.back_button = button("Back", "step-backward", "bk-back", self.back)
-        self.stop_button = button("Stop", "stop", "bk-stop", self.stop)
-        self.mute = W.ToggleButton(value=False, description="Sound on", icon="volume-up")
-        self.mute.add_class("bk-mute")
-        watch(self.mute, self._on_mute, self._show_error, "switching the sound")
-        # no controls: an <audio> element without them takes no room but still plays
-        self.audio = W.Audio(value=silence_wav(), format="wav", autoplay=True, loop=False)
-        self.audio.controls = False
-        self.audio.add_class("bk-audio")
-        self.buttons = W.HBox(
-            [
-                self.start_button,
-                self.pause_button,
-                self.skip_button,
-                self.back_button,
-                self.stop_button,
-                self.mute,
-            ],
-            layout=W.Layout(flex_flow="row wrap"),
-        )
-
-    def _children(self) -> list[W.Widget]:
-        words = W.VBox([self.name_html, self.step_html, self.status, self.countdown])
-        top = W.HBox([self.picture, words], layout=W.Layout(align_items="center"))
-        parts: list[W.Widget] = [top, self.progress, self.next_html, self.buttons, self.audio]
-        if self.large:
-            parts.insert(0, W.HTML(_LARGE_CSS))
-        return parts
-
-    # -- commands (the buttons call these) ---------------------------------------
-
-    def start(self) -> None:
-        """Start the routine and, inside a running event loop, the ticking task."""
-        self.engine.start()
-        self.tick()
-        self._start_ticking()
-
-    def toggle_pause(self) -> None:
-        """Pause, or resume with exactly the time that was left."""
-        self.engine.toggle_pause()
-        self.tick()
-
-    def skip(self) -> None:
-        """Skip to the next phase (a skipped hold is reported as skipped)."""
-        self.engine.skip()
-        self.tick()
-
-    def back(self) -> None:
-        """Restart this phase, or go to the previous one within 2 s of its start."""
-        self.engine.back()
-        self.tick()
-
-    def stop(self) -> None:
-        """End the routine now."""
-        self.engine.stop()
-        self.tick()
-
-    def add_event_handler(self, handler: Callable[[Any], None]) -> None:
-        """Call ``handler(event)`` for every engine event from now on."""
-        self._handlers.append(handler)
-
-    # -- ticking -------------------------------------------------------------------
-
-    @property
-    def ticking(self) -> bool:
-        """True while an asyncio task is driving the widget."""
-        return self._task is not None and not self._task.done()
-
-    def _start_ticking(self) -> None:
-        if self.ticking:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no loop (plain Python, tests): whoever drives us calls tick()
-        self._task = loop.create_task(self._run())
-        self._task.add_done_callback(self._task_done)
-
-    async def _run(self) -> None:
-        while self.engine.state in ("running", "paused"):
-            self.tick()
-            due = self.engine.next_due_s()
-            # wake at the next cue or phase end if that comes before the next tick
-            delay = self.tick_s if due is None else min(self.tick_s, due + 0.0005)
-            await asyncio.sleep(delay)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is not None:
-            # a task's exception is otherwise lost: show it where the user looks
-            _log.error("the timer stopped on an error", exc_info=error)
-            self.status.value = _div(
-                self._look["status"], f"The timer stopped on an error: {html.escape(str(error))}"
-            )
-
-    def tick(self) -> list[Any]:
-        """Poll the engine once, update the display, play due cues, call handlers.
-
-        Returns the events of this poll.
-        """
-        events = self.engine.poll()
-        for event in events:
-            if isinstance(event, PhaseStarted):
-                self._show_phase(event.phase)
-            elif isinstance(event, CueDue):
-                self._cue(event)
-        self._refresh()
-        for event in events:
-            for handler in self._handlers:
-                handler(event)
-        return events
-
-    # -- display -------------------------------------------------------------------
-
-    def _cue(self, event: CueDue) -> None:
-        sound = CUE_SOUND.get(event.kind)
-        if sound is None or self.mute.value or event.late_s > CUE_MAX_LATE_S:
-            return
-        self.play_sound(sound)
-
-    def play_sound(self, sound: str) -> None:
-        """Send a sound (``count``, ``end``, ``switch``, ``halfway``) to the browser."""
-        # alternate two byte-different variants so a repeat is still a change
-        self._sound_count += 1
-        self.audio.value = cue_wav(sound, self._sound_count % 2)
-        self.sounds_played.append(sound)
-
-    def _show_error(self, markup: str) -> None:
-        self.status.value = markup
-
-    def _on_mute(self, change: dict[str, Any]) -> None:
-        muted = bool(change["new"])
-        self.mute.description = "Muted" if muted else "Sound on"
-        self.mute.icon = "volume-off" if muted else "volume-up"
-
-    def _show_phase(self, phase: Phase) -> None:
-        look = self._look
-        self.name_html.value = _div(look["name"], html.escape(phase.name or "Stretch"))
-        step = self._steps.get(phase.stretch_id, "")
-        self.step_html.value = _div(look["step"], html.escape(step)) if step else ""
-        self.status.value = _div(look["status"], html.escape(describe_phase(phase)))
-        self.next_html.value = _div(
-            look["next"], html.escape(describe_next(self.engine.next_phase))
-        )
-        if phase.stretch_id != self._shown_stretch:
-            self._shown_stretch = phase.stretch_id
-            png = self.picture_png(phase.stretch_id)
-            if png is None:
-                self.picture.layout.display = "none"
-            else:
-                self.picture.value = png
-                self.picture.layout.display = None
-
     def picture_png(self, stretch_id: str) -> bytes | None:
         """PNG bytes of the stretch's pictogram, drawn once per stretch, or None.
 
@@ -355,32 +318,209 @@ class TimerWidget(W.VBox):
         if self.show_pictures is False or not stretch_id:
             return None
         if stretch_id not in self._pictures:
-            dpi = 110 if self.large else 80  # sharp at the picture's shown width
-            self._pictures[stretch_id] = picture_bytes(stretch_id, dpi=dpi)
+            self._pictures[stretch_id] = picture_bytes(stretch_id, dpi=self._picture_dpi)
         return self._pictures[stretch_id]
 
-    def _refresh(self) -> None:
-        engine = self.engine
-        state = engine.state
-        if state == "finished":
-            text = "Done"
-            self.status.value = _div(self._look["status"], "Well done: the routine is complete.")
-            self.next_html.value = ""
-        elif state == "stopped":
-            text = "Stopped"
-            self.status.value = _div(self._look["status"], "Stopped. Finished holds are kept.")
-            self.next_html.value = ""
-        else:
-            text = countdown_text(engine.remaining_s)
-        value = _div(self._look["countdown"], text)
-        if self.countdown.value != value:
-            self.countdown.value = value
-        self.progress.value = engine.progress
-        live = state in ("running", "paused")
-        self.start_button.disabled = state != "ready"
-        self.pause_button.disabled = not live
-        self.pause_button.description = "Resume" if state == "paused" else "Pause"
-        self.pause_button.icon = "play" if state == "paused" else "pause"
-        self.skip_button.disabled = not live
-        self.back_button.disabled = not live
-        self.stop_button.disabled = not live
+    def _make_schedule(self) -> dict[str, Any]:
+        phases = []
+        start = 0.0
+        for i, phase in enumerate(self.phases):
+            following = self.phases[i + 1] if i + 1 < len(self.phases) else None
+            phases.append(
+                {
+                    "kind": phase.kind,
+                    "seconds": phase.seconds,
+                    "start_s": start,
+                    "item": phase.item,
+                    "stretch_id": phase.stretch_id,
+                    "name": phase.name,
+                    "side": phase.side,
+                    "rep": phase.rep,
+                    "reps": phase.reps,
+                    "status": describe_phase(phase),
+                    "next": describe_next(following),
+                    "say": _spoken(phase),
+                    "announce": _announced(phase),
+                    "cues": [
+                        [remaining, kind, _tone(kind, following)]
+                        for remaining, kind in cues_for(phase)
+                    ],
+                }
+            )
+            start += phase.seconds
+        pictures = {}
+        for stretch_id in dict.fromkeys(p.stretch_id for p in self.phases):
+            png = self.picture_png(stretch_id)
+            if png is not None:
+                pictures[stretch_id] = "data:image/png;base64," + base64.b64encode(png).decode()
+        return {
+            "version": 1,
+            "phases": phases,
+            "total_s": self.total_s,
+            "back_restart_s": BACK_RESTART_S,
+            "steps": self._steps,
+            "pictures": pictures,
+            "say_done": "Done. Well done.",
+            "done_status": "Well done: the routine is complete.",
+            "stopped_status": "Stopped. Finished holds are kept.",
+        }
+
+    # -- commands: sent to the page, which plays them --------------------------------
+
+    def _command(self, name: str) -> None:
+        self.send({"type": "command", "command": name})
+
+    def start(self) -> None:
+        """Ask the page to start the routine (the page's Start does the same)."""
+        self._start_asked = True  # asked again of a page that says hello before it starts
+        self._command("start")
+
+    def toggle_pause(self) -> None:
+        """Ask the page to pause, or to resume with exactly the time that was left."""
+        self._command("toggle_pause")
+
+    def skip(self) -> None:
+        """Ask the page to skip to the next phase (a skipped hold is logged as skipped)."""
+        self._command("skip")
+
+    def back(self) -> None:
+        """Ask the page to restart this phase, or go to the previous one near its start."""
+        self._command("back")
+
+    def stop(self) -> None:
+        """Ask the page to end the routine now."""
+        self._command("stop")
+
+    def add_event_handler(self, handler: Callable[[Any], None]) -> None:
+        """Call ``handler(event)`` for every engine event from now on."""
+        self._handlers.append(handler)
+
+    # -- what the page reports -------------------------------------------------------
+
+    @property
+    def current(self) -> Phase:
+        """The phase the page last reported starting (the first before start)."""
+        return self.phases[self.index]
+
+    def handle_page_message(self, content: Any) -> dict[str, Any] | None:
+        """Handle one message from the page, exactly as the comm handler does.
+
+        Events are taken in order, each id once; the acknowledgement is sent to
+        the page and returned (None for a message that is not the timer's).
+        """
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind not in ("events", "hello"):
+            return None  # not ours (anywidget's own commands use this channel too)
+        try:
+            self._learn_offset(_number(content, "now"))
+        except TimerError as error:
+            _log.warning("a timer message without a usable time: %s", error)
+        if kind == "hello":
+            # a start sent before the page had made its model was lost on the way
+            if self._start_asked and self.state == "ready":
+                self._command("start")
+            return None
+        acked: list[str] = []
+        refused: dict[str, str] = {}
+        for raw in content.get("events") or []:
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+                _log.warning("a timer event without an id was dropped: %r", raw)
+                continue
+            event_id = raw["id"]
+            if event_id in self._seen:
+                acked.append(event_id)  # a resend of what was already taken
+                continue
+            page = str(raw.get("page", ""))
+            if self.owner and page != self.owner:
+                refused[event_id] = "another tab or window is playing this timer"
+                continue
+            seq = raw.get("seq")
+            if seq != self._next_seq:
+                # out of order: never taken before the ones in front of it, which
+                # the page resends together with this one
+                continue
+            self._seen.add(event_id)
+            self._next_seq += 1
+            if not self.owner:
+                self.owner = page
+            try:
+                event = self._engine_event(raw)
+            except TimerError as error:
+                refused[event_id] = str(error)
+                self._show_error(error_html("reading what the timer reported", error))
+                continue
+            self._follow(raw)
+            if event is not None:
+                self._dispatch(event)
+            acked.append(event_id)
+        ack = {"type": "ack", "ids": acked, "refused": refused}
+        if acked or refused:
+            self.send(ack)
+        return ack
+
+    def _learn_offset(self, page_now: float) -> None:
+        offset = self.clock() - page_now
+        if self._offset is None or offset < self._offset:
+            self._offset = offset
+
+    def _engine_event(self, raw: dict[str, Any]) -> Any:
+        """The engine's event for a page event (None for pause, skip and the like)."""
+        kind = raw.get("kind")
+        if kind not in PAGE_EVENT_KINDS:
+            raise TimerError(f"event {raw['id']}: unknown kind {kind!r}")
+        at = _number(raw, "t") + (self._offset or 0.0)
+        if kind == "ended":
+            outcome = raw.get("outcome")
+            if outcome not in ("finished", "stopped"):
+                raise TimerError(f"event {raw['id']}: a routine cannot end as {outcome!r}")
+            return RoutineEnded(outcome, at)
+        index = raw.get("index")
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TimerError(f"event {raw['id']}: phase index must be a whole number")
+        if not 0 <= index < len(self.phases):
+            raise TimerError(f"event {raw['id']}: there is no phase {index}")
+        phase = self.phases[index]
+        claimed = raw.get("phase", phase.kind)
+        if kind in ("started", "finished") and claimed != phase.kind:
+            raise TimerError(
+                f"event {raw['id']}: phase {index} is a {phase.kind}, the page played a {claimed}"
+            )
+        if kind == "started":
+            return PhaseStarted(index, phase, at)
+        if kind != "finished":
+            return None
+        outcome = raw.get("outcome")
+        if outcome not in _OUTCOMES:
+            raise TimerError(f"event {raw['id']}: unknown outcome {outcome!r}")
+        actual = _number(raw, "actual_s")
+        if not -1e-6 <= actual <= phase.seconds + 1e-3:
+            raise TimerError(
+                f"event {raw['id']}: {actual} s held of a {phase.seconds} s {phase.kind}"
+            )
+        actual = phase.seconds if outcome == "completed" else min(phase.seconds, max(0.0, actual))
+        return PhaseFinished(index, phase, at, phase.seconds, actual, outcome)
+
+    def _follow(self, raw: dict[str, Any]) -> None:
+        """Keep ``state`` and ``index`` as the page reports them."""
+        kind = raw["kind"]
+        if kind == "started":
+            self.index = raw["index"]
+            if self.state == "ready":
+                self.state = "running"
+        elif kind == "pause":
+            self.state = "paused"
+        elif kind == "resume":
+            self.state = "running"
+        elif kind == "ended":
+            self.state = raw["outcome"]
+
+    def _dispatch(self, event: Any) -> None:
+        for handler in self._handlers:
+            try:
+                handler(event)
+            except Exception as exc:  # one handler's failure is shown, the others still run
+                _log.exception("a timer event handler failed")
+                self._show_error(error_html("handling what the timer reported", exc))
+
+    def _show_error(self, markup: str) -> None:
+        self.error = markup

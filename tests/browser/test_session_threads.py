@@ -8,13 +8,15 @@ fresh process.
 
 Which thread ran each click is recorded, not assumed: a second kernel client (connected to
 the same kernel through its connection file in the server's runtime folder) adds one more
-``on_click`` handler to each button that notes ``threading.current_thread().name``. It uses
-nothing of the workbook's own code, so it reports the same on the code before the fix as
-after. ipywidgets calls a button's handlers in turn and goes on to the next when one raises,
-so the note is taken even when the workbook's handler failed; the handler also reads
-``sys.last_value``, which IPython's ``showtraceback`` sets, to report that failure. The
-probe's own requests go to the kernel's shell channel and run on its main thread between the
-timer's ticks (the timer is an asyncio task, so the kernel is idle while it plays).
+``on_click`` handler to Begin and Finish, and one more custom-message handler to the timer
+(whose Skip and Stop are pressed in the page, which reports them to the kernel as events in
+a message), each noting ``threading.current_thread().name``. It uses nothing of the
+workbook's own code, so it reports the same on the code before the fix as after. ipywidgets
+calls a widget's handlers in turn and goes on to the next when one raises, so the note is
+taken even when the workbook's handler failed; the handler also reads ``sys.last_value``,
+which IPython's ``showtraceback`` sets, to report that failure. The probe's own requests go
+to the kernel's shell channel and run on its main thread (the timer runs in the page, so the
+kernel is idle while it plays).
 """
 
 from __future__ import annotations
@@ -82,14 +84,22 @@ def _bk_recorder(label):
     return record
 
 
+def _bk_timer_recorder(_widget, content, _buffers):
+    # the page reports Skip and Stop as events; a resend of one is noted once
+    for event in (content or {}).get("events", []):
+        if event.get("kind") in ("skip", "stop") and event.get("id") not in _bk_seen:
+            _bk_seen.add(event.get("id"))
+            _bk_recorder(event["kind"])(None)
+
+
+_bk_seen = set()
 _bk_sys.last_value = None
 for _bk_label, _bk_button in {
     "begin": session.begin_button,
-    "skip": session.timer.skip_button,
-    "stop": session.timer.stop_button,
     "finish": session.finish_button,
 }.items():
     _bk_button.on_click(_bk_recorder(_bk_label))
+session.timer.on_msg(_bk_timer_recorder)
 """
 
 # The first three holds as the kernel plays them (scaled), with the words the timer shows.
@@ -97,7 +107,7 @@ HOLDS = (
     "__import__('json').dumps([dict(stretch_id=p.stretch_id, side=p.side, rep=p.rep, "
     "seconds=p.seconds, name=p.name or 'Stretch', "
     "status=__import__('backstretch_kit.timer').timer.describe_phase(p)) "
-    "for p in session.timer.engine.phases if p.is_hold][:3])"
+    "for p in session.timer.phases if p.is_hold][:3])"
 )
 
 REPORT = (

@@ -16,12 +16,14 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import websocket
 
 from backstretch_kit.serve import WorkshopLimits, voila_command
 from backstretch_kit.voila_config import FULL_REASON
@@ -115,23 +117,37 @@ def websocket_status(port: int, path: str, host: str) -> int:
     return int(status_line.split()[1])
 
 
-def hold_connection(port: int, kernel: str) -> socket.socket:
-    """Connect to a kernel's websocket as its page would, and stay connected."""
-    key = base64.b64encode(os.urandom(16)).decode()
-    host = f"127.0.0.1:{port}"
-    request = (
-        f"GET /api/kernels/{kernel}/channels?session_id=held HTTP/1.1\r\nHost: {host}\r\n"
-        f"Origin: http://{host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    )
-    # The server answers the handshake only once the kernel has answered kernel_info
-    # (jupyter_server's kernel_info_timeout is 60 s); a kernel still starting on a busy
-    # 2-core machine has taken longer than 30 s, so wait as long as the server may.
-    sock = socket.create_connection(("127.0.0.1", port), timeout=90)
-    sock.sendall(request.encode())
-    status_line = sock.recv(4096).split(b"\r\n", 1)[0]
-    assert b" 101 " in status_line, status_line
-    return sock
+class HeldPage:
+    """A page's websocket to its kernel, kept open, and answering as a browser does.
+
+    The server pings every websocket (every 30 s here) and drops one that sends no pong
+    in time; a socket that only connected would lose its kernel's place after a minute.
+    A reader thread keeps reading, and websocket-client answers each ping as it reads.
+    """
+
+    def __init__(self, port: int, kernel: str) -> None:
+        # The server answers the handshake once the kernel has answered kernel_info
+        # (jupyter_server waits up to 60 s); a kernel still starting on a busy 2-core
+        # machine has taken longer than 30 s.
+        self.ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id=held",
+            origin=f"http://127.0.0.1:{port}",
+            timeout=90,
+        )
+        self.ws.settimeout(None)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.ws.recv()
+        except (websocket.WebSocketException, OSError):
+            return  # closed
+
+    def close(self) -> None:
+        self.ws.close()
+        self._reader.join(timeout=10)
 
 
 def _sessions(data_dir: Path) -> list[int]:
@@ -296,15 +312,19 @@ def test_a_full_class_gets_a_clear_page_and_places_come_back(small):
     try:
         for _ in range(2):  # the preheated kernel, then its refill
             taken.append(small.open_page())
-            held.append(hold_connection(small.port, taken[-1]))  # an open page: never culled
+            held.append(HeldPage(small.port, taken[-1]))  # an open page: never culled
         for _ in range(2):  # a refused refill of the pool, then a refused start of its own
             status, reason, body = small.get()
-            assert (status, reason) == (503, FULL_REASON)
+            assert (status, reason) == (503, FULL_REASON), (
+                taken,
+                small.kernels(),
+                small.log_text()[-4000:],
+            )
             assert FULL_REASON in body and "kernelId" not in body
         assert small.kernels() == set(taken)
     finally:
-        for sock in held:
-            sock.close()  # the pages close
+        for held_page in held:
+            held_page.close()  # the pages close
     small.wait_for(lambda: not set(taken) & small.kernels(), "culling the class")
     small.wait_for(lambda: len(small.kernels()) == 1, "the pool refilled after its refusal")
     preheated = small.kernels()

@@ -1,0 +1,270 @@
+"""Helpers for the browser tests of the hold timer that runs in the page (timer.js).
+
+The spies go in with ``add_init_script``, before any page script: they wrap
+``AudioContext.prototype.createOscillator`` (each oscillator's start time on the audio
+clock, with the clock mapping at that moment, and whether it was cancelled),
+``speechSynthesis.speak`` (the words), ``navigator.wakeLock.request`` (and each lock's
+release) and ``Element.prototype.requestFullscreen``. ``timer_info`` reads the page's own
+record through ``globalThis.backstretchTimers`` (phase starts, finished events, queue).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+SPIES = """
+(() => {
+  const spy = (window.__bkSpy = { osc: [], speak: [], wake: [], released: 0, fullscreen: 0 });
+  const Context = window.AudioContext;
+  if (Context) {
+    const create = Context.prototype.createOscillator;
+    Context.prototype.createOscillator = function () {
+      const osc = create.call(this);
+      const ctx = this;
+      const record = { cancelled: false };
+      const start = osc.start;
+      osc.start = function (when) {
+        const stamp = ctx.getOutputTimestamp ? ctx.getOutputTimestamp() : {};
+        Object.assign(record, {
+          when, freq: osc.frequency.value, perf: performance.now(),
+          currentTime: ctx.currentTime, contextTime: stamp.contextTime || 0,
+          performanceTime: stamp.performanceTime || 0,
+        });
+        spy.osc.push(record);
+        return start.apply(this, arguments);
+      };
+      const stop = osc.stop;
+      osc.stop = function (when) {
+        if (!when) record.cancelled = true; // stop(0): taken back before it sounded
+        return stop.apply(this, arguments);
+      };
+      return osc;
+    };
+  }
+  if (window.speechSynthesis) {
+    const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+    window.speechSynthesis.speak = (words) => {
+      spy.speak.push({ text: words.text, perf: performance.now() });
+      return speak(words);
+    };
+  }
+  if (navigator.wakeLock) {
+    const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+    navigator.wakeLock.request = async (type) => {
+      spy.wake.push({ type, perf: performance.now() });
+      const sentinel = await request(type);
+      sentinel.addEventListener("release", () => { spy.released += 1; });
+      return sentinel;
+    };
+  }
+  const full = Element.prototype.requestFullscreen;
+  Element.prototype.requestFullscreen = function () {
+    spy.fullscreen += 1;
+    return full ? full.apply(this, arguments) : Promise.resolve();
+  };
+  // every change of the countdown text, with the time it happened (the frame's time);
+  // called once the timer is on the page, so the rest of the page is not watched
+  spy.countdown = [];
+  window.__bkWatchCountdown = () => {
+    const el = document.querySelector(".bk-timer .bk-countdown");
+    const note = () => {
+      const last = spy.countdown[spy.countdown.length - 1];
+      if (!last || last.text !== el.textContent) {
+        spy.countdown.push({ text: el.textContent, perf: performance.now() });
+      }
+    };
+    note();
+    new MutationObserver(note).observe(el, { subtree: true, childList: true, characterData: true });
+    // every animation frame from now on: on a loaded machine the frames themselves come
+    // late, and the first frame after a deadline is the earliest any page can show it
+    spy.frames = [];
+    const frame = () => { spy.frames.push(performance.now()); requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+  };
+})();
+"""
+
+# The first note of each tone (timer.js TONES) and each tone's length in seconds.
+FIRST_NOTE = {"count": 880, "halfway": 740, "switch": 659.3, "rest": 784, "end": 1046.5,
+              "done": 523.3}  # fmt: skip
+TONE_S = {"count": 0.12, "halfway": 0.22, "switch": 0.74, "rest": 0.52, "end": 0.5, "done": 0.93}
+
+# The timer shown on the page (a kernel that played before may have older timer models).
+TIMER = """(() => {
+  const timers = [...(globalThis.backstretchTimers || new Map()).values()];
+  return timers.find((t) => [...t.views].some((v) => v.el.isConnected)) || timers.at(-1);
+})()"""
+INFO = f"() => {{ const t = {TIMER}; return t ? t.inspect() : null; }}"
+
+READ_LOG = """
+import json, sys
+from backstretch_kit import SessionLog
+
+with SessionLog(sys.argv[1]) as log:
+    sessions, holds = log.sessions(), log.holds()
+print(json.dumps({
+    "sessions": json.loads(sessions.to_json(orient="records", date_format="iso")),
+    "holds": json.loads(holds.to_json(orient="records", date_format="iso")),
+}))
+"""
+
+ALL_DONE = """() => {
+  const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
+}"""
+
+#: A routine with every kind of cue: each side (a switch), a halfway, rests, next stretch.
+ROUTINE_CODE = """
+import backstretch_kit as bk
+from backstretch_kit.routine import Routine
+from backstretch_kit.widgets import GuidedSession
+
+routine = Routine.from_stretches(
+    ["knee-to-chest"], name="Browser test", hold_s=50, reps=1, sides="each side"
+)
+routine.add("chin-tuck", hold_s=15, reps=2, rest_s=10)
+session = GuidedSession(routine, {person!r}, bk.SessionLog(), ask_pain=False,
+                        scale={scale}, large={large})
+session
+"""
+
+
+def write_notebook(folder: Path, name: str, code: str) -> Path:
+    """Write a one-cell notebook (no outputs) the servers can open."""
+    notebook = {
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                   "outputs": [], "source": code.strip()}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }  # fmt: skip
+    path = folder / name
+    path.write_text(json.dumps(notebook, indent=1))
+    return path
+
+
+def idle_kernel_id(server, name: str, timeout: float = 90) -> str:
+    """The id of the kernel of notebook ``name`` once it is idle (REST /api/sessions)."""
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{server.url}/api/sessions", timeout=5) as response:
+            seen = json.load(response)
+        for session in seen:
+            kernel = session.get("kernel") or {}
+            if session["path"].endswith(name) and kernel.get("execution_state") == "idle":
+                return kernel["id"]
+        time.sleep(0.2)
+    raise AssertionError(f"no idle kernel for {name} after {timeout} s; sessions: {seen}")
+
+
+def menu(page, menu_name: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu_name).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def open_and_run(page, server, front_end: str, name: str) -> str | None:
+    """Open notebook ``name`` and run it; the kernel id (None in Voila, which runs it)."""
+    if front_end == "voila":
+        page.goto(f"{server.url}/voila/render/{name}", timeout=90_000)
+        page.locator(".bk-begin").wait_for(timeout=90_000)
+        return None
+    address = f"/lab/tree/{name}?reset" if front_end == "lab" else f"/notebooks/{name}"
+    page.goto(server.url + address, timeout=90_000)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    kernel_id = idle_kernel_id(server, name)
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(ALL_DONE, timeout=120_000)
+    page.locator(".bk-begin").wait_for(timeout=60_000)
+    return kernel_id
+
+
+def timer_info(page) -> dict:
+    """The page's own record of its timer (timer.js Timer.inspect)."""
+    return page.evaluate(INFO)
+
+
+def spy(page) -> dict:
+    return page.evaluate("() => window.__bkSpy")
+
+
+def wait_for_timer(page, condition: str, timeout: float = 60) -> dict:
+    """Wait until ``condition`` (JS over ``info``, the inspect() record) holds; return info."""
+    page.wait_for_function(
+        f"() => {{ const info = ({INFO})(); return info && ({condition}); }}",
+        timeout=timeout * 1000,
+    )
+    return timer_info(page)
+
+
+def read_log(path: Path, person: str | None = None) -> dict:
+    """The session log as a fresh process reads it (one person's rows, if given)."""
+    out = subprocess.run(
+        [sys.executable, "-c", READ_LOG, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, f"reading the log {path} failed:\n{out.stderr}"
+    log = json.loads(out.stdout)
+    if person is not None:
+        log = {table: [row for row in rows if row["person"] == person]
+               for table, rows in log.items()}  # fmt: skip
+    return log
+
+
+def schedule_of(page) -> list[dict]:
+    """The phases the page plays (the kernel's schedule trait)."""
+    return page.evaluate(
+        f"() => {TIMER}.phases.map(p => ({{kind: p.kind, seconds: p.seconds, cues: p.cues,"
+        " say: p.say, stretch_id: p.stretch_id, side: p.side, rep: p.rep}))"
+    )
+
+
+def expected_tones(info: dict, phases: list[dict]) -> list[dict]:
+    """Every tone due in an unpaused run: (tone, due on performance.now() in ms)."""
+    out = []
+    for start in info["history"]:
+        phase = phases[start["index"]]
+        end_ms = start["start_ms"] + phase["seconds"] * 1000
+        for remaining, kind, tone in phase["cues"]:
+            if tone:
+                out.append({"tone": tone, "kind": kind, "index": start["index"],
+                            "due_ms": end_ms - remaining * 1000})  # fmt: skip
+    return out
+
+
+def oscillator_perf_ms(record: dict) -> float:
+    """An oscillator's start on performance.now(), through the clock mapping of its call."""
+    if record["contextTime"] > 0 and record["performanceTime"] > 0:
+        return record["performanceTime"] + (record["when"] - record["contextTime"]) * 1000
+    return record["perf"] + (record["when"] - record["currentTime"]) * 1000
+
+
+class KernelClient:
+    """A second client of a notebook's kernel (its connection file in the runtime folder)."""
+
+    def __init__(self, connection_file: Path) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        self.client = BlockingKernelClient(connection_file=str(connection_file))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=30)
+
+    def start(self, code: str) -> str:
+        """Send code to run on the kernel's main thread; do not wait for it."""
+        return self.client.execute(code, silent=True, store_history=False)
+
+    def wait(self, msg_id: str, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            reply = self.client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+        raise AssertionError(f"no reply to {msg_id} in {timeout} s")
+
+    def close(self) -> None:
+        self.client.stop_channels()
