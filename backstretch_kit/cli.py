@@ -201,10 +201,22 @@ def add_recover_command(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def add_clinic_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``clinic ...``: set up a clinic's PostgreSQL log (``backstretch_kit.log.clinic``)."""
+    # listed here for --help; main() hands everything after "clinic" to the clinic's own
+    # parser, which has its own subcommands and options
+    return subparsers.add_parser(
+        "clinic",
+        help="set up a clinic's PostgreSQL session log: init, add-therapist, add-patient, assign",
+        add_help=False,
+    )
+
+
 COMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     add_play_command,
     add_workshop_command,
     add_recover_command,
+    add_clinic_command,
 ]
 
 
@@ -222,7 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``backstretch`` command; return the exit status."""
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["clinic"]:
+        from .log.clinic import main as clinic_main
+
+        return clinic_main(given[1:])
+    args = build_parser().parse_args(given)
     try:
         return int(args.run(args))
     except ValueError as error:
@@ -430,7 +447,7 @@ def run_play(
     record = player.record
     record.finish(pain_after, notes)
     out.write(
-        f"Saved session {record.session_id} to {log.path}: {len(record.saved)} holds, "
+        f"Saved session {record.session_id} to {log.where}: {len(record.saved)} holds, "
         f"{record.completed} completed, {record.held_s:.0f} s held in all."
     )
     if record.unsaved:

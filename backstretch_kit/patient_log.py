@@ -100,7 +100,7 @@ def export_patient_log(log: SessionLog, person: str, path: str | os.PathLike[str
     target = Path(path)
     suffix = _suffix(target)
     if person not in log.people():
-        raise ProgramError(f"{person!r} is not in the log {log.path.name}", field="person")
+        raise ProgramError(f"{person!r} is not in the log {log.where}", field="person")
     with tempfile.TemporaryDirectory() as tmp:
         log.export_csv(Path(tmp) / "export")
         sessions = _read_export(Path(tmp) / "export", "sessions")

@@ -249,3 +249,15 @@ def test_recover_saves_a_damaged_log_into_a_new_one_and_says_what_was_lost(tmp_p
     out, err = again.communicate(timeout=120)
     assert again.returncode == 2 and "Traceback" not in err
     assert err.startswith("backstretch recover: ") and "exists already" in err
+
+
+def test_clinic_hands_its_arguments_to_the_clinic_setup(capsys):
+    """`backstretch clinic ...` is the clinic's own parser; a server it cannot reach is one
+    line naming the database, status 2, and nothing is asked of anyone."""
+    assert main(["clinic", "--url", "postgresql+psycopg://nobody@127.0.0.1:1/clinic", "init"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("backstretch clinic: ") and "nobody@127.0.0.1:1/clinic" in err
+    assert len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit):
+        main(["clinic", "--help"])
+    assert "add-patient" in capsys.readouterr().out

@@ -21,6 +21,8 @@ def _pyproject_requirements() -> dict[str, str]:
 
 
 def _split_spec(spec: str) -> tuple[str, str]:
+    # a pip extra ("psycopg[binary]") has no conda spelling: conda's package has it built in
+    spec = re.sub(r"\[[^\]]*\]", "", spec)
     match = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*(.*?)\s*", spec)
     assert match, spec
     return match.group(1).lower(), match.group(2).replace(" ", "")

@@ -2,7 +2,12 @@
 
 A self-tracker or a physiotherapist (with several clients under pseudonyms)
 records sessions and the holds in them; charts and tables read them back as
-tidy DataFrames. The file is health data, so it is written with care:
+tidy DataFrames. A clinic keeps one shared log in PostgreSQL instead
+(``SessionLog("postgresql+psycopg://USER@HOST/DB")``, or the URL in
+``BACKSTRETCH_DATABASE_URL``), with the same methods and frames, and row-level
+security so that each person's connection sees only their own records (see
+:mod:`backstretch_kit.log.clinic` and docs/CLINIC.md). The file is health
+data, so it is written with care:
 
 * owner-only permissions (0o600, in a 0o700 folder when the log chooses it);
 * WAL journal with ``synchronous=FULL``: each record is on disk when the call
@@ -42,9 +47,11 @@ from __future__ import annotations
 from ._checks import HOLD_SIDES, MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
 from ._recover import Recovery, recover
+from ._url import DATABASE_URL_VARIABLE
 from .session_log import SessionLog
 
 __all__ = [
+    "DATABASE_URL_VARIABLE",
     "HOLD_SIDES",
     "MAX_ACTIVITY_S",
     "MAX_HOLD_S",

@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import _checks, _csv, _frames
+from . import _checks, _csv, _frames, _url
 from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
-from ._store import Store, open_store, release
+from ._store import open_store, release
 
 __all__ = ["SessionLog"]
 
@@ -32,10 +32,14 @@ class SessionLog:
     Parameters
     ----------
     path : str or Path, optional
-        The database file. Created (owner-only, 0o600) if missing; its folder
-        must exist and be writable. By default the file is ``sessions.sqlite``
-        in the user's data folder (see ``platformdirs``), which is created
-        owner-only (0o700).
+        The database file, ``sqlite:///PATH``, or a clinic's PostgreSQL
+        database as ``postgresql+psycopg://USER@HOST:PORT/DATABASE`` (never
+        with a password in it: libpq reads it from a pgpass file or
+        ``PGPASSWORD``; see docs/CLINIC.md). A file is created (owner-only,
+        0o600) if missing; its folder must exist and be writable. With no
+        argument the log opens ``BACKSTRETCH_DATABASE_URL`` when that is set,
+        else ``sessions.sqlite`` in the user's data folder (see
+        ``platformdirs``), which is created owner-only (0o700).
     catalog : DataFrame, optional
         The stretch catalog used to name stretches and give their body area
         when reading (index ``stretch_id``, columns ``name`` and
@@ -45,8 +49,10 @@ class SessionLog:
 
     Attributes
     ----------
-    path : Path
-        The database file in use.
+    path : Path or None
+        The database file in use (None for PostgreSQL).
+    url : str or None
+        The PostgreSQL URL in use, without a password (None for SQLite).
 
     Raises
     ------
@@ -56,7 +62,10 @@ class SessionLog:
         backstretch-kit, or is damaged (SQLite's quick check of the whole file,
         made at every open, found a fault; ``backstretch recover DAMAGED NEW``
         saves what can still be read). Such a file is not touched. A full disk
-        is said to be full.
+        is said to be full. For PostgreSQL: a URL with a password, a server
+        that cannot be reached, a refused login, a missing database, or one
+        that is not a session log; the message names the user, host and
+        database.
 
     Notes
     -----
@@ -77,21 +86,51 @@ class SessionLog:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, catalog: Any = None):
-        self.path = Path(path).expanduser().absolute() if path is not None else default_path()
+        target = _url.resolve(path)
         self._stretches = _frames.StretchLookup(catalog)
+        self.url: str | None = None
+        if target is not None and target.url is not None:
+            from ._pg_store import PgStore
+
+            self.path = None
+            self.url = target.url
+            self._where = target.label
+            store = PgStore(target.url, target.label)
+            self._shared = store
+            self._release = weakref.finalize(self, store.close)
+            return
+        self.path = target.path if target is not None else default_path()
+        self._where = str(self.path)
         store = open_store(self.path)
-        self._shared: Store | None = store
+        self._shared = store
         # Lets go of the shared store on close(), or when the log is dropped unclosed.
         self._release = weakref.finalize(self, release, store)
 
     # ----------------------------------------------------------------- plumbing
 
     @property
-    def _store(self) -> Store:
+    def _store(self) -> Any:
         store = self._shared
         if store is None:
-            raise LogError(f"session log {self.path} is closed")
+            raise LogError(f"session log {self._where} is closed")
         return store
+
+    @property
+    def where(self) -> str:
+        """Where the log is, for messages: the file's path, or ``user@host:port/database``."""
+        return self._where
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``: which kind of database holds this log."""
+        return "sqlite" if self.url is None else "postgresql"
+
+    def _sqlite_only(self, what: str) -> None:
+        if self.url is not None:
+            raise LogError(
+                f"session log {self._where}: {what} works on SQLite logs only for now; "
+                "a clinic's PostgreSQL database is backed up with pg_dump"
+            )
 
     def close(self) -> None:
         """Close the file. Safe to call twice; the log cannot be used afterwards.
@@ -109,7 +148,7 @@ class SessionLog:
 
     def __repr__(self) -> str:
         state = "closed" if self._shared is None else "open"
-        return f"SessionLog({str(self.path)!r}, {state})"
+        return f"SessionLog({self._where!r}, {state})"
 
     # ----------------------------------------------------------------- writing
 
@@ -423,6 +462,7 @@ class SessionLog:
         dict
             The path of each file written, by table name.
         """
+        self._sqlite_only("CSV export")
         return _csv.export_tables(self._store, Path(folder))
 
     def import_csv(self, folder: str | os.PathLike[str]) -> dict[str, int]:
@@ -439,6 +479,7 @@ class SessionLog:
         dict
             How many ``people``, ``sessions`` and ``holds`` were added.
         """
+        self._sqlite_only("CSV import")
         return _csv.import_tables(self._store, Path(folder))
 
 

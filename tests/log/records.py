@@ -48,8 +48,28 @@ def fill(log: SessionLog) -> dict[str, int]:
     return {"first": first, "second": second, "adhoc": adhoc}
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read through a separate connection."""
+#: The tables of a PostgreSQL log (see backstretch_kit.log._pg_schema).
+PG_TABLES = (
+    "people", "care_team", "sessions", "holds", "daily_totals", "weekly_totals",
+    "backstretch_schema",
+)  # fmt: skip
+
+
+def dump(where: Path | SessionLog) -> dict[str, list[tuple]]:
+    """Every row of every table, read through a separate connection (a file or a log's database)."""
+    if isinstance(where, SessionLog) and where.url is not None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(where.url)
+        try:
+            with engine.connect() as conn:
+                return {
+                    t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2"))]
+                    for t in PG_TABLES
+                }
+        finally:
+            engine.dispose()
+    path = where.path if isinstance(where, SessionLog) else where
     with sqlite3.connect(path) as conn:
         return {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in _schema.TABLES

@@ -15,6 +15,12 @@ from backstretch_kit.log import LogError, SessionLog, _schema
 from .records import T0, dump, fill
 
 
+@pytest.fixture
+def log(sqlite_log: SessionLog) -> SessionLog:
+    """CSV export and import are SQLite-only for now."""
+    return sqlite_log
+
+
 def test_export_import_round_trip_is_exact_and_idempotent(log: SessionLog, tmp_path: Path) -> None:
     """Export then import into a new log gives identical frames; importing twice adds nothing."""
     fill(log)

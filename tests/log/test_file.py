@@ -15,6 +15,13 @@ from backstretch_kit.log import LogError, SessionLog
 
 from .records import T0, damage_page, file_state, table_leaves, thirty_sessions
 
+
+@pytest.fixture
+def log(sqlite_log: SessionLog) -> SessionLog:
+    """These tests are about the SQLite file itself."""
+    return sqlite_log
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 

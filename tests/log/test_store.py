@@ -20,6 +20,13 @@ from backstretch_kit.log import LogError, SessionLog, _store
 
 from .records import T0, file_state, fill
 
+
+@pytest.fixture
+def log(sqlite_log: SessionLog) -> SessionLog:
+    """These tests are about the SQLite file and its journal."""
+    return sqlite_log
+
+
 REPO = Path(__file__).resolve().parents[2]
 
 

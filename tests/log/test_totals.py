@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
@@ -84,8 +85,9 @@ def test_stretch_missing_from_catalog_keeps_its_time_without_an_area(log: Sessio
 
 
 @pytest.mark.parametrize("table", ["daily_totals", "weekly_totals"])
-def test_totals_kept_per_hold_equal_a_full_rebuild(log: SessionLog, table: str) -> None:
+def test_totals_kept_per_hold_equal_a_full_rebuild(sqlite_log: SessionLog, table: str) -> None:
     """Hold-by-hold totals, daily and weekly, are exactly what rebuilding from every hold gives."""
+    log = sqlite_log
     fill(log)
     before = dump(log.path)[table]
     with sqlite3.connect(log.path) as conn:
@@ -94,8 +96,11 @@ def test_totals_kept_per_hold_equal_a_full_rebuild(log: SessionLog, table: str) 
     assert before == after and len(before) == 4
 
 
-def test_forgetting_a_person_leaves_weekly_totals_as_a_rebuild_would(log: SessionLog) -> None:
+def test_forgetting_a_person_leaves_weekly_totals_as_a_rebuild_would(
+    sqlite_log: SessionLog,
+) -> None:
     """Forgetting takes a person's time out of everyone's weekly totals, to the microsecond."""
+    log = sqlite_log
     for person in ("stays", "goes"):
         sid = log.start_session(person, started_at=T0)
         log.record_hold(sid, "sphinx", "both", 1, 30, 20.25, started_at=T0)
@@ -136,11 +141,10 @@ WEEK_RANGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def crowd(tmp_path_factory: pytest.TempPathFactory) -> SessionLog:
+def _crowd(target) -> SessionLog:
     """Two months of holds by three people in three zones, with zero and retired holds."""
     rng = np.random.default_rng(13)
-    log = SessionLog(tmp_path_factory.mktemp("crowd") / "log.sqlite")
+    log = SessionLog(target)
     for day in range(60):
         for person, zone in ZONES.items():
             if rng.random() < 0.3:
@@ -153,6 +157,25 @@ def crowd(tmp_path_factory: pytest.TempPathFactory) -> SessionLog:
                 when = start + timedelta(minutes=3 * i)
                 log.record_hold(sid, str(rng.choice(STRETCHES)), "both", 1, 30, held, True, when)
             log.finish_session(sid, ended_at=start + timedelta(minutes=15))
+    return log
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def crowd(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SessionLog:
+    """The crowd's log on each backend."""
+    if request.param == "sqlite":
+        target = tmp_path_factory.mktemp("crowd") / "log.sqlite"
+    else:
+        target = request.getfixturevalue("pg_server").create_database(f"crowd_{os.getpid()}")
+    log = _crowd(target)
+    yield log
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite_crowd(tmp_path_factory: pytest.TempPathFactory) -> SessionLog:
+    """The crowd's log in a SQLite file, whose weekly_totals table is read below."""
+    log = _crowd(tmp_path_factory.mktemp("crowd") / "log.sqlite")
     yield log
     log.close()
 
@@ -195,8 +218,9 @@ def test_weekly_minutes_equal_a_pandas_groupby_of_the_holds(crowd: SessionLog, c
 
 
 @pytest.mark.parametrize("case", [c for c, (person, *_) in WEEK_RANGES.items() if person is None])
-def test_weekly_rows_equal_the_daily_rows_summed(crowd: SessionLog, case: str) -> None:
+def test_weekly_rows_equal_the_daily_rows_summed(sqlite_crowd: SessionLog, case: str) -> None:
     """Everyone's weekly read (whole weeks from weekly_totals) gives the daily rows' exact sums."""
+    crowd = sqlite_crowd
     _, start, end = WEEK_RANGES[case]
     low, high = _checks.bound_day(start, "start"), _checks.bound_day(end, "end")
     with sqlite3.connect(crowd.path) as conn:
