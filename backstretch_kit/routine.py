@@ -6,18 +6,32 @@ into the phases the hold timer plays, so the total time shown to a user is the
 time the timer will take. The JSON file format lives in
 :mod:`backstretch_kit.routine_file`; ``routine.save(path)`` and
 ``Routine.load(path)`` go through it.
+
+Inside, one module per object: :mod:`~backstretch_kit.routine_item` holds
+:class:`RoutineItem`, its limits and :class:`RoutineError`;
+:mod:`~backstretch_kit.routine_schedule` lays items out in play order; this
+module is the :class:`Routine` itself and re-exports the other two, so every
+name can still be imported from here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .vocab import BODY_AREAS, MAX_HOLD_S, MAX_NAME_CHARS, PHASE_KINDS, SIDES
+from . import routine_schedule
+from .routine_item import (
+    DOSE_FIELDS,
+    DOSE_RULES,
+    MAX_REPS,
+    MAX_REST_S,
+    RoutineError,
+    RoutineItem,
+    check_seconds,
+)
+from .vocab import MAX_HOLD_S, MAX_NAME_CHARS, PHASE_KINDS
 from .words import format_duration  # re-exported: notebooks import it from here
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,209 +50,8 @@ __all__ = [
 
 PHASES = PHASE_KINDS  # the schedule's phase column uses the one vocabulary
 
-#: Limits beyond which a dose is taken to be a typing slip, not a plan (the hold's is
-#: vocab.MAX_HOLD_S, shared with the catalog and the log).
-MAX_REST_S = 600.0
-MAX_REPS = 50
 #: Longest pause the timing settings (get ready, switch side, next stretch) accept.
 MAX_PAUSE_S = 600.0
-
-_DOSE_FIELDS = ("hold_s", "reps", "sides", "rest_s")
-
-#: What each dose field accepts, said to the person typing it: the widgets show this
-#: beside the field a value was refused in (the RoutineError message is for programs
-#: and files). The limits are the ones RoutineItem checks.
-DOSE_RULES: dict[str, str] = {
-    "hold_s": f"A hold must be more than 0 and at most {MAX_HOLD_S:g} seconds.",
-    "reps": f"Repetitions must be a whole number from 1 to {MAX_REPS}.",
-    "rest_s": f"A rest must be from 0 to {MAX_REST_S:g} seconds.",
-    "sides": f"Sides must be {' or '.join(SIDES)}.",
-}
-_SIDE_NAMES = {"both together": ("both",), "each side": ("left", "right")}
-
-
-class RoutineError(ValueError):
-    """A routine, routine item or routine file is not valid.
-
-    The message names what it can: the file, the item (counted from 1, with
-    its stretch id), the field and the bad value. The same facts are kept as
-    attributes for programs: ``path``, ``item`` (0-based, like the schedule's
-    ``item`` column), ``stretch_id`` and ``field``; each is ``None`` when it
-    does not apply.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        path: str | Path | None = None,
-        item: int | None = None,
-        stretch_id: str | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.reason = message
-        self.path = None if path is None else str(path)
-        self.item = item
-        self.stretch_id = stretch_id
-        self.field = field
-        super().__init__(self._compose())
-
-    def _compose(self) -> str:
-        where = []
-        if self.path is not None:
-            where.append(self.path)
-        if self.item is not None or self.stretch_id is not None:
-            label = "item" if self.item is None else f"item {self.item + 1}"
-            if self.stretch_id is not None:
-                label += f" ({self.stretch_id})"
-            where.append(label)
-        if self.field is not None:
-            where.append(f"field {self.field!r}")
-        return ": ".join([*where, self.reason])
-
-    def located(
-        self,
-        *,
-        path: str | Path | None = None,
-        item: int | None = None,
-        stretch_id: str | None = None,
-    ) -> RoutineError:
-        """Return a copy of this error that also names the file and/or item."""
-        return RoutineError(
-            self.reason,
-            path=self.path if path is None else path,
-            item=self.item if item is None else item,
-            stretch_id=self.stretch_id if stretch_id is None else stretch_id,
-            field=self.field,
-        )
-
-
-def _number(value: Any, field: str, *, stretch_id: str | None = None) -> float:
-    """Coerce a dose number to float, refusing text, booleans, NaN and infinity."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RoutineError(
-            f"must be a number of seconds, got {value!r}", stretch_id=stretch_id, field=field
-        )
-    number = float(value)
-    if not math.isfinite(number):
-        raise RoutineError(
-            f"must be a finite number, got {value!r}", stretch_id=stretch_id, field=field
-        )
-    return number
-
-
-def _seconds(
-    value: Any,
-    field: str,
-    *,
-    low: float,
-    high: float,
-    positive: bool,
-    stretch_id: str | None = None,
-) -> float:
-    number = _number(value, field, stretch_id=stretch_id)
-    if positive and number <= low:
-        raise RoutineError(
-            f"must be a positive number of seconds, got {value!r}",
-            stretch_id=stretch_id,
-            field=field,
-        )
-    if not positive and number < low:
-        raise RoutineError(
-            f"must not be negative, got {value!r}", stretch_id=stretch_id, field=field
-        )
-    if number > high:
-        raise RoutineError(
-            f"{value!r} s is more than the {high:g} s limit; is it a typing slip?",
-            stretch_id=stretch_id,
-            field=field,
-        )
-    return number
-
-
-@dataclass(frozen=True)
-class RoutineItem:
-    """One stretch in a routine, with its dose.
-
-    Parameters
-    ----------
-    stretch_id : str
-        The catalog id, such as ``"knee-to-chest"``.
-    hold_s : float
-        Seconds of each hold; more than 0 and at most 600.
-    reps : int
-        Holds per side, a whole number from 1 to 50. For an ``"each side"``
-        stretch the left side gets ``reps`` holds, then the right side.
-    sides : str
-        ``"both together"`` or ``"each side"`` (see ``vocab.SIDES``).
-    rest_s : float
-        Seconds of rest between holds on the same side; 0 to 600. Zero means
-        no rest phase at all.
-    note : str
-        Free text for the person stretching, shown on the handout.
-
-    Raises
-    ------
-    RoutineError
-        On creation, naming the stretch id and the field, when a value is
-        out of range or of the wrong type. Items are immutable; use
-        :func:`dataclasses.replace` or :meth:`Routine.change` for a new dose.
-    """
-
-    stretch_id: str
-    hold_s: float
-    reps: int
-    sides: str
-    rest_s: float
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        sid = self.stretch_id
-        if not isinstance(sid, str) or not sid.strip():
-            raise RoutineError(f"must be a non-empty stretch id, got {sid!r}", field="stretch_id")
-        hold = _seconds(
-            self.hold_s, "hold_s", low=0.0, high=MAX_HOLD_S, positive=True, stretch_id=sid
-        )
-        rest = _seconds(
-            self.rest_s, "rest_s", low=0.0, high=MAX_REST_S, positive=False, stretch_id=sid
-        )
-        reps = self.reps
-        if isinstance(reps, bool) or not isinstance(reps, int | float):
-            raise RoutineError(
-                f"must be a whole number, got {reps!r}", stretch_id=sid, field="reps"
-            )
-        if not math.isfinite(reps) or reps != int(reps):
-            raise RoutineError(
-                f"must be a whole number, got {reps!r}", stretch_id=sid, field="reps"
-            )
-        if not 1 <= reps <= MAX_REPS:
-            raise RoutineError(
-                f"must be from 1 to {MAX_REPS}, got {reps!r}", stretch_id=sid, field="reps"
-            )
-        if self.sides not in SIDES:
-            raise RoutineError(
-                f"must be one of {', '.join(map(repr, SIDES))}, got {self.sides!r}",
-                stretch_id=sid,
-                field="sides",
-            )
-        if not isinstance(self.note, str):
-            raise RoutineError(f"must be text, got {self.note!r}", stretch_id=sid, field="note")
-        object.__setattr__(self, "hold_s", hold)
-        object.__setattr__(self, "rest_s", rest)
-        object.__setattr__(self, "reps", int(reps))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the item as it is written in a routine file (note only if set)."""
-        data: dict[str, Any] = {
-            "stretch_id": self.stretch_id,
-            "hold_s": self.hold_s,
-            "reps": self.reps,
-            "sides": self.sides,
-            "rest_s": self.rest_s,
-        }
-        if self.note:
-            data["note"] = self.note
-        return data
 
 
 def _default_catalog() -> pd.DataFrame:
@@ -297,11 +110,13 @@ class Routine:
             raise RoutineError(f"must be text, got {notes!r}", field="notes")
         self.notes = notes
         self._catalog = _default_catalog() if catalog is None else catalog
-        self.get_ready_s = _seconds(
+        self.get_ready_s = check_seconds(
             get_ready_s, "get_ready_s", low=0.0, high=MAX_PAUSE_S, positive=False
         )
-        self.switch_s = _seconds(switch_s, "switch_s", low=0.0, high=MAX_PAUSE_S, positive=False)
-        self.transition_s = _seconds(
+        self.switch_s = check_seconds(
+            switch_s, "switch_s", low=0.0, high=MAX_PAUSE_S, positive=False
+        )
+        self.transition_s = check_seconds(
             transition_s, "transition_s", low=0.0, high=MAX_PAUSE_S, positive=False
         )
         self._items: list[RoutineItem] = []
@@ -411,7 +226,7 @@ class Routine:
         and ``note`` can be changed; other names raise :class:`RoutineError`.
         """
         index = self._index(which)
-        unknown = sorted(set(dose) - set(_DOSE_FIELDS) - {"note"})
+        unknown = sorted(set(dose) - set(DOSE_FIELDS) - {"note"})
         if unknown:
             raise RoutineError(
                 f"cannot change {', '.join(unknown)}; only hold_s, reps, sides, rest_s "
@@ -498,28 +313,15 @@ class Routine:
         noun = "item" if count == 1 else "items"
         return f"Routine({self.name!r}, {count} {noun}, {format_duration(self.total_seconds())})"
 
-    # -- timing -------------------------------------------------------------------
-    def _phases(self) -> Iterator[tuple[str, int, str, int, int, float]]:
-        """Yield (phase, item, side, rep, reps, seconds) in play order.
-
-        Every phase other than a hold belongs to the hold that follows it: the
-        get-ready and next-stretch phases to the coming item's first hold, a
-        rest to the coming repetition, a switch to the coming side. That way
-        each phase has one item, and a timer can show what is coming next.
-        """
-        for index, item in enumerate(self._items):
-            pause = self.get_ready_s if index == 0 else self.transition_s
-            kind = "get ready" if index == 0 else "next stretch"
-            for side_number, side in enumerate(_SIDE_NAMES[item.sides]):
-                if side_number == 0:
-                    if pause > 0:
-                        yield kind, index, side, 1, item.reps, pause
-                elif self.switch_s > 0:
-                    yield "switch side", index, side, 1, item.reps, self.switch_s
-                for rep in range(1, item.reps + 1):
-                    if rep > 1 and item.rest_s > 0:
-                        yield "rest", index, side, rep, item.reps, item.rest_s
-                    yield "hold", index, side, rep, item.reps, item.hold_s
+    # -- timing (the play order itself is in routine_schedule) --------------------
+    def _phases(self) -> Iterator[routine_schedule.PhaseRow]:
+        """Yield (phase, item, side, rep, reps, seconds) in play order."""
+        return routine_schedule.play_order(
+            self._items,
+            get_ready_s=self.get_ready_s,
+            switch_s=self.switch_s,
+            transition_s=self.transition_s,
+        )
 
     def schedule(self) -> pd.DataFrame:
         """Return the phases the timer plays, one row each, in order.
@@ -532,43 +334,12 @@ class Routine:
         repetition of the hold that comes after it. Pauses set to zero (rest,
         get ready, switch side, next stretch) are left out.
         """
-        import numpy as np
-        import pandas as pd
-
         rows = list(self._phases())
-        names = self._catalog["name"]
-        areas = self._catalog["body_area"]
-        item_names = [str(names.at[item.stretch_id]) for item in self._items]
-        item_areas = [str(areas.at[item.stretch_id]) for item in self._items]
-        seconds = np.fromiter((row[5] for row in rows), dtype=float, count=len(rows))
-        start = np.zeros(len(rows))
-        if len(rows) > 1:
-            start[1:] = np.cumsum(seconds[:-1])
-        items = [row[1] for row in rows]
-        return pd.DataFrame(
-            {
-                "phase": pd.Categorical([row[0] for row in rows], categories=PHASES, ordered=True),
-                "item": np.asarray(items, dtype=np.int64),
-                "stretch_id": [self._items[i].stretch_id for i in items],
-                "name": [item_names[i] for i in items],
-                "body_area": pd.Categorical(
-                    [item_areas[i] for i in items], categories=BODY_AREAS, ordered=True
-                ),
-                "side": [row[2] for row in rows],
-                "rep": np.asarray([row[3] for row in rows], dtype=np.int64),
-                "reps": np.asarray([row[4] for row in rows], dtype=np.int64),
-                "seconds": seconds,
-                "start_s": start,
-            }
-        )
+        return routine_schedule.schedule_frame(self._items, self._catalog, rows)
 
     def total_seconds(self) -> float:
         """Return the planned length in seconds; equals ``schedule()["seconds"].sum()``."""
-        import numpy as np
-
-        # Same numbers, same numpy summation as the schedule column, so the two agree exactly.
-        seconds = np.fromiter((row[5] for row in self._phases()), dtype=float)
-        return float(seconds.sum())
+        return routine_schedule.total_seconds(self._phases())
 
     def time_by_area(self) -> pd.DataFrame:
         """Return seconds by body area: hold time, everything else, and the total.
@@ -579,22 +350,7 @@ class Routine:
         switches and moving on, counted with the stretch they lead into) and
         ``total_s``. ``total_s`` sums to :meth:`total_seconds`.
         """
-        import pandas as pd
-
-        frame = self.schedule()
-        is_hold = frame["phase"] == "hold"
-        hold = frame["seconds"].where(is_hold, 0.0)
-        other = frame["seconds"].where(~is_hold, 0.0)
-        table = (
-            pd.DataFrame({"body_area": frame["body_area"], "hold_s": hold, "other_s": other})
-            .groupby("body_area", observed=False, sort=True)[["hold_s", "other_s"]]
-            .sum()
-        )
-        table = table.reindex(pd.CategoricalIndex(BODY_AREAS, categories=BODY_AREAS, ordered=True))
-        table.index.name = "body_area"
-        table = table.fillna(0.0).astype(float)
-        table["total_s"] = table["hold_s"] + table["other_s"]
-        return table
+        return routine_schedule.time_by_area(self.schedule())
 
     # -- files (the format is in routine_file) ------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -35,7 +35,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .routine import _DOSE_FIELDS, Routine, RoutineError
+from .routine import Routine, RoutineError
+from .routine_item import DOSE_FIELDS
 from .user_files import parse_json, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,7 +58,7 @@ __all__ = [
 FILE_FORMAT = "backstretch-routine"
 FILE_VERSION = 1
 
-_ITEM_FIELDS = ("stretch_id", *_DOSE_FIELDS, "note")
+_ITEM_FIELDS = ("stretch_id", *DOSE_FIELDS, "note")
 _TIMING_FIELDS = ("get_ready_s", "switch_s", "transition_s")
 _FILE_FIELDS = ("format", "version", "name", "notes", "timing", "items")
 
@@ -201,7 +202,7 @@ def _add_item(routine: Routine, raw: Any, index: int, source: str | Path | None)
         raise RoutineError(
             f"must be a stretch id, got {stretch_id!r}", path=source, item=index, field="stretch_id"
         )
-    dose = {key: raw[key] for key in (*_DOSE_FIELDS, "note") if key in raw}
+    dose = {key: raw[key] for key in (*DOSE_FIELDS, "note") if key in raw}
     try:
         routine.add(stretch_id, **dose)
     except RoutineError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from backstretch_kit import handout
+from backstretch_kit import handout_content
 from backstretch_kit.guidance import CAUTION_WORDS, RED_FLAGS, Profile
 from backstretch_kit.handout import write_handout
 from backstretch_kit.routine import (
@@ -207,7 +207,7 @@ def test_pictures_embed_inline_svg_and_png(
     tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With pictures, each stretch gets an inline <svg> in HTML and an image in the PDF."""
-    monkeypatch.setattr(handout, "picture_bytes", _fake_picture)
+    monkeypatch.setattr(handout_content, "picture_bytes", _fake_picture)
     page = write_handout(routine, tmp_path / "pic.html", date=DAY).read_text()
     assert page.count('<div class="picture" role="img"><svg') == len(routine)
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
@@ -226,7 +226,7 @@ def test_stretch_without_a_pose_is_printed_without_picture(
     def picture(stretch_id: str, **kwargs):
         return None if stretch_id == "knee-to-chest" else _fake_picture(stretch_id, **kwargs)
 
-    monkeypatch.setattr(handout, "picture_bytes", picture)
+    monkeypatch.setattr(handout_content, "picture_bytes", picture)
     page = write_handout(routine, tmp_path / "some.html", date=DAY).read_text()
     assert page.count("<svg") == len(routine) - 1
 
@@ -239,7 +239,7 @@ def test_pictures_off_never_draws(
     def refuse(*args, **kwargs):
         raise AssertionError("picture_bytes called with pictures=False")
 
-    monkeypatch.setattr(handout, "picture_bytes", refuse)
+    monkeypatch.setattr(handout_content, "picture_bytes", refuse)
     write_handout(routine, tmp_path / "plain.html", date=DAY, pictures=False)
     write_handout(routine, tmp_path / "plain.pdf", date=DAY, pictures=False)
 

@@ -10,75 +10,29 @@ are the routine's, :mod:`backstretch_kit.charts`' and
 
 from __future__ import annotations
 
-import base64
 import html
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from ..catalog import filter_stretches
 from ..routine import DOSE_RULES, Routine, RoutineError
 from ..routine_file import file_stem, free_path_for
-from ..vocab import BODY_AREAS, SIDES
-from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration, stretch_label
+from ..words import format_duration
+from ._builder_markup import download_links_html, findings_html, item_label, item_numbers
 from ._callbacks import click, watch
+from ._dose_editor import DOSE_FIELDS, ERROR_COLOUR, DoseEditor
 from ._render import DEFAULT_DPI, figure_to_png, png_image
+from ._stretch_picker import StretchPicker
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import pandas as pd
 
-    from ..guidance import Finding, Profile
+    from ..guidance import Profile
 
 __all__ = ["RoutineBuilder"]
-
-_DOSE_FIELDS = ("hold_s", "reps", "rest_s", "sides")
-_ERROR_COLOUR = "#B3261E"
-#: How a handout file is offered for download: its media type and what to call it.
-_DOWNLOADS = {".html": ("text/html", "web page (HTML)"), ".pdf": ("application/pdf", "PDF")}
-
-
-def findings_html(findings: list[Finding]) -> str:
-    """Show :func:`~backstretch_kit.guidance.check_routine` findings as a coloured list."""
-    if not findings:
-        return "<p>Nothing to flag: the doses and stretches fit the usual guidance.</p>"
-    rows = []
-    for finding in findings:
-        colour, words = FINDING_COLOURS[finding.level], FINDING_TITLES[finding.level]
-        rows.append(
-            f"<li class='bk-finding bk-finding-{finding.level}'>"
-            f"<b style='color:{colour}'>{words}:</b> {html.escape(finding.message)}</li>"
-        )
-    return f"<ul style='padding-left:1.2em'>{''.join(rows)}</ul>"
-
-
-def _size_text(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
-
-
-def download_links_html(paths: Iterable[Path]) -> str:
-    """Links that download each file from the page itself, whatever server shows it.
-
-    The files live in the user's data folder, outside what JupyterLab or Voila
-    serve (Voila serves no PDF or HTML at all), so a link to the file could not
-    be followed. Each link carries its file as a ``data:`` URL instead: it works
-    in JupyterLab, Notebook and Voila alike, needs no server route and no
-    copy beside the notebook, and leaves no handout in a folder other people may
-    share. A handout is a few hundred KB, well within what browsers take.
-    """
-    links = []
-    for path in paths:
-        media, words = _DOWNLOADS[path.suffix.lower()]
-        data = path.read_bytes()
-        encoded = base64.b64encode(data).decode("ascii")
-        links.append(
-            f"<a class='bk-builder-download' download='{html.escape(path.name)}' "
-            f"href='data:{media};base64,{encoded}' style='margin-right:1.5em'>"
-            f"<b>Download the {words}</b> {html.escape(path.name)}, {_size_text(len(data))}</a>"
-        )
-    return "<div>" + "".join(links) + "</div>"
 
 
 class RoutineBuilder(widgets.VBox):
@@ -112,6 +66,9 @@ class RoutineBuilder(widgets.VBox):
     notes : ipywidgets.Textarea
         The routine's description (``routine.notes``), printed at the top of
         the handout.
+    dose : DoseEditor
+        The selected item's dose controls; ``hold_s``, ``reps``, ``rest_s`` and
+        ``sides`` are its controls, kept as attributes here too.
     dose_notes : dict of str to ipywidgets.HTML
         Beside each dose control (``"hold_s"``, ``"reps"``, ``"rest_s"``,
         ``"sides"``): why the value typed there was refused, in plain words.
@@ -160,16 +117,10 @@ class RoutineBuilder(widgets.VBox):
         self.on_change: list[Callable[[Routine], Any]] = []
 
         # -- picking
-        self.area = widgets.Dropdown(
-            options=[("All areas", None), *((a, a) for a in BODY_AREAS)], description="Area"
-        )
-        self.area.add_class("bk-builder-area")
-        watch(self.area, self._fill_choices, self._show_error, "listing the stretches")
-        self.choices = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
-        self.choices.add_class("bk-builder-choices")
-        self.add_button = widgets.Button(description="Add", icon="plus", button_style="primary")
-        self.add_button.add_class("bk-builder-add")
-        click(self.add_button, self._on_add, self._show_error, "adding the stretch")
+        self.picker = StretchPicker(catalog, self._on_add, self._show_error)
+        # Its widgets stay attributes of the builder: notebooks and tests click them.
+        self.area, self.choices = self.picker.area, self.picker.choices
+        self.add_button = self.picker.add_button
 
         # -- the routine's items and the selected item's dose
         # Renamed on Enter or leaving the field, not per keystroke: each change redraws.
@@ -193,20 +144,12 @@ class RoutineBuilder(widgets.VBox):
         self.items = widgets.Select(rows=8, layout=widgets.Layout(width="100%"))
         self.items.add_class("bk-builder-items")
         watch(self.items, self._show_dose, self._show_error, "showing the dose")
-        self.hold_s = widgets.FloatText(description="Hold (s)", step=5)
-        self.reps = widgets.IntText(description="Reps")
-        self.rest_s = widgets.FloatText(description="Rest (s)", step=5)
-        self.sides = widgets.Dropdown(options=list(SIDES), description="Sides")
-        self.dose_notes: dict[str, widgets.HTML] = {}
-        for field in _DOSE_FIELDS:
-            control = getattr(self, field)
-            css = f"bk-builder-{field.replace('_s', '')}"
-            control.add_class(css)
-            control.layout.width = "220px"
-            watch(control, self._on_dose, self._show_error, "changing the dose")
-            note = widgets.HTML(layout=widgets.Layout(margin="0 0 0 0.5em"))
-            note.add_class(f"{css}-note")
-            self.dose_notes[field] = note
+        self.dose = DoseEditor(self._on_dose, self._show_error)
+        # The controls stay attributes of the builder: notebooks and tests type into them.
+        self.hold_s, self.reps, self.rest_s, self.sides = (
+            self.dose.controls[field] for field in DOSE_FIELDS
+        )
+        self.dose_notes = self.dose.notes
         self.up_button = widgets.Button(description="Up", icon="arrow-up")
         self.down_button = widgets.Button(description="Down", icon="arrow-down")
         self.remove_button = widgets.Button(description="Remove", icon="trash")
@@ -243,31 +186,20 @@ class RoutineBuilder(widgets.VBox):
         self.downloads = widgets.HTML()
         self.downloads.add_class("bk-builder-downloads")
 
-        picker = widgets.VBox(
-            [widgets.HTML("<b>Stretches</b>"), self.area, self.choices, self.add_button],
-            layout=widgets.Layout(width="40%", min_width="280px"),
-        )
         editor = widgets.VBox(
             [
                 self.name,
                 self.notes,
                 self.items,
                 widgets.HBox([self.up_button, self.down_button, self.remove_button]),
-                # one row per dose field, with room beside it to say why a value was refused
-                *(
-                    widgets.HBox(
-                        [getattr(self, field), self.dose_notes[field]],
-                        layout=widgets.Layout(align_items="center"),
-                    )
-                    for field in _DOSE_FIELDS
-                ),
+                *self.dose.rows,
             ],
             layout=widgets.Layout(width="60%", padding="0 0 0 1em"),
         )
         files = widgets.HBox([self.save_button, self.saved, self.load_button, self.handout_button])
         super().__init__(
             [
-                widgets.HBox([picker, editor]),
+                widgets.HBox([self.picker.box, editor]),
                 self.total,
                 self.chart,
                 widgets.HTML("<b>Checks</b>"),
@@ -279,7 +211,6 @@ class RoutineBuilder(widgets.VBox):
             **kwargs,
         )
         self.add_class("bk-builder")
-        self._fill_choices()
         self._fill_saved()
         self._refresh(select=0 if len(self._routine) else None, notify=False)
 
@@ -309,20 +240,6 @@ class RoutineBuilder(widgets.VBox):
     def _show_error(self, markup: str) -> None:
         self.status.value = markup
 
-    def _fill_choices(self, change: dict | None = None) -> None:
-        area = self.area.value
-        shown = filter_stretches(self.catalog, area=area)
-        self.choices.options = [
-            (stretch_label(name, main, also, listed_for=area), str(sid))
-            for sid, name, main, also in zip(
-                shown.index,
-                shown["name"],
-                shown["body_area"],
-                shown["secondary_areas"],
-                strict=True,
-            )
-        ]
-
     def _on_add(self, button: widgets.Button | None = None) -> None:
         stretch_id = self.choices.value
         if stretch_id is None:
@@ -336,7 +253,7 @@ class RoutineBuilder(widgets.VBox):
             # start and to finish), so a "Really add it?" step would stand in the way of
             # every such routine, and a dialog is easy to click through unread. The added
             # item is selected, with Remove beside it, should it have been a slip.
-            which = _item_numbers(already)
+            which = item_numbers(already)
             set_words = "a second set" if len(already) == 1 else "another set"
             self._say(
                 f"{name} is already in the routine ({which}); added {set_words} "
@@ -367,19 +284,18 @@ class RoutineBuilder(widgets.VBox):
         self._routine.notes = change["new"]
         self._changed()
 
-    def _on_dose(self, change: dict) -> None:
+    def _on_dose(self, field: str, value: Any) -> None:
         if self._syncing or self.items.value is None:
             return
         index = self.items.value
-        field = next(f for f in _DOSE_FIELDS if getattr(self, f) is change["owner"])
         try:
-            self._routine.change(index, **{field: change["new"]})
+            self._routine.change(index, **{field: value})
         except RoutineError as error:
             self._show_dose()  # put back the dose the routine still has
             if error.field in DOSE_RULES:
                 # beside the field, in the person's words; the message names the item
                 # and the field as a program would, which is for files and logs
-                self._note(error.field, DOSE_RULES[error.field])
+                self.dose.note(error.field, DOSE_RULES[error.field])
                 self._say("")
             else:
                 self._say(str(error), error=True)
@@ -470,24 +386,11 @@ class RoutineBuilder(widgets.VBox):
     def _say(self, text: str, error: bool = False) -> None:
         # Escaped: messages quote routine names, file paths and what the user typed.
         body = html.escape(text)
-        self.status.value = f"<span style='color:{_ERROR_COLOUR}'>{body}</span>" if error else body
-
-    def _note(self, field: str, text: str) -> None:
-        """Say beside a dose field why its value was refused ("" to clear it)."""
-        body = html.escape(text)
-        self.dose_notes[field].value = (
-            f"<span role='alert' style='color:{_ERROR_COLOUR}'>{body}</span>" if text else ""
-        )
+        self.status.value = f"<span style='color:{ERROR_COLOUR}'>{body}</span>" if error else body
 
     def _item_label(self, index: int) -> str:
         item = self._routine[index]
-        name = self.catalog.loc[item.stretch_id, "name"]
-        dose = f"{format_duration(item.hold_s)} x {item.reps}"
-        if item.sides == "each side":
-            dose += " each side"
-        if item.reps > 1 and item.rest_s > 0:
-            dose += f", rest {format_duration(item.rest_s)}"
-        return f"{index + 1}. {name}: {dose}"
+        return item_label(index, str(self.catalog.loc[item.stretch_id, "name"]), item)
 
     def _refresh(self, select: int | None, notify: bool = True) -> None:
         """Redraw everything from the routine; then tell the ``on_change`` listeners."""
@@ -522,32 +425,6 @@ class RoutineBuilder(widgets.VBox):
         if change is not None and self._syncing:
             return
         index = self.items.value
-        has_item = index is not None
-        for control in (
-            self.hold_s,
-            self.reps,
-            self.rest_s,
-            self.sides,
-            self.up_button,
-            self.down_button,
-            self.remove_button,
-        ):
-            control.disabled = not has_item
-        for field in _DOSE_FIELDS:  # a refusal is about the value typed just before
-            self._note(field, "")
-        if not has_item:
-            return
-        item = self._routine[index]
-        self._syncing = True
-        try:
-            for field in _DOSE_FIELDS:
-                getattr(self, field).value = getattr(item, field)
-        finally:
-            self._syncing = False
-
-
-def _item_numbers(numbers: list[int]) -> str:
-    """``[2]`` -> "item 2"; ``[1, 2, 5]`` -> "items 1, 2 and 5"."""
-    if len(numbers) == 1:
-        return f"item {numbers[0]}"
-    return f"items {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+        for button in (self.up_button, self.down_button, self.remove_button):
+            button.disabled = index is None
+        self.dose.show(None if index is None else self._routine[index])
