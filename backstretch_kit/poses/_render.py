@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,9 +148,27 @@ def picture_bytes(
     True
     """
     _check_format(fmt, f"picture of {stretch_id!r}")
-    if stretch_id not in pose_table():
+    table = pose_table()
+    if stretch_id not in table:
         return None
-    return figure_bytes(draw_stretch(stretch_id, phase=phase), fmt, dpi)
+    # Drawing is the slow part (about 0.15 s a picture) and the same picture is always
+    # the same bytes, so each is drawn once for as long as the pose data stays the same:
+    # a handout's HTML and PDF, a program's weekly handouts and the widgets share them.
+    drawn = _DRAWN.setdefault(table, {})
+    key = (stretch_id, phase, fmt, float(dpi))
+    if key not in drawn:
+        if len(drawn) >= _DRAWN_MAX:
+            drawn.pop(next(iter(drawn)))  # the oldest first
+        drawn[key] = figure_bytes(draw_stretch(stretch_id, phase=phase), fmt, dpi)
+    return drawn[key]
+
+
+#: Pictures already drawn, per pose table (a changed pose file is a new table, and the
+#: pictures of the old one go with it).
+_DRAWN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str, float], bytes]] = (
+    weakref.WeakKeyDictionary()
+)
+_DRAWN_MAX = 256  # about 10 MB of PNG and SVG at most
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = DPI) -> bytes:

@@ -12,6 +12,7 @@ from backstretch_kit._data import data_path
 from backstretch_kit.poses import (
     PoseError,
     _load,
+    _render,
     contact_sheet,
     picture_bytes,
     save_contact_sheet,
@@ -33,8 +34,33 @@ def test_picture_bytes_are_a_real_file_and_the_same_every_time(fmt, head):
     """picture_bytes gives a PNG or SVG file, the same bytes for the same picture."""
     data = picture_bytes("childs-pose", fmt=fmt, dpi=20)
     assert data is not None and data.startswith(head)
+    _render._DRAWN.clear()  # drawn again, not taken from the cache
     assert picture_bytes("childs-pose", fmt=fmt, dpi=20) == data
     assert picture_bytes("childs-pose", phase="start", fmt=fmt, dpi=20) != data
+
+
+def test_a_picture_is_drawn_once_until_the_pose_data_changes(monkeypatch, tmp_path):
+    """The slow drawing is done once per picture; a changed pose file draws anew."""
+    drawn = []
+
+    def counting(stretch_id, **kwargs):
+        drawn.append(stretch_id)
+        return real_draw(stretch_id, **kwargs)
+
+    real_draw = _render.draw_stretch
+    monkeypatch.setattr(_render, "draw_stretch", counting)
+    _render._DRAWN.clear()
+    first = picture_bytes("cat-stretch", dpi=20)
+    assert picture_bytes("cat-stretch", dpi=20) is first
+    picture_bytes("cat-stretch", fmt="svg")  # another file of the same stretch: drawn
+    assert drawn == ["cat-stretch", "cat-stretch"]
+    copy = tmp_path / "poses.csv"
+    copy.write_bytes(data_path("poses.csv").read_bytes())
+    monkeypatch.setattr(
+        _load, "data_path", lambda name: copy if name == "poses.csv" else data_path(name)
+    )
+    assert picture_bytes("cat-stretch", dpi=20) == first  # a new table: drawn again
+    assert drawn == ["cat-stretch"] * 3
 
 
 def test_picture_bytes_follow_the_dpi():
