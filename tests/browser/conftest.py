@@ -116,6 +116,25 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
             _CHROMIUM.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed browser test's report ends with what its page showed, and a screenshot.
+
+    A timeout alone ("waiting for .bk-x") cannot say whether a dialog, an error in a cell
+    or a slow kernel was in the way; the page's own words can, on a CI machine too.
+    """
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        try:
+            text = page.locator("body").inner_text(timeout=5_000)
+            shot = screenshot(page, f"FAILED-{item.name}"[:120])
+            report.sections.append(("the page at the failure", f"{text[-4000:]}\n[{shot}]"))
+        except Exception as error:  # a closed or crashed page: say so, keep the failure
+            report.sections.append(("the page at the failure", f"could not be read: {error}"))
+    return report
+
+
 def pytest_sessionfinish() -> None:
     _CHROMIUM.close()  # a run stopped early (-x, Ctrl+C) skips the teardown above
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from backstretch_kit.patient_pack import open_patient_pack
-from conftest import screenshot
+from conftest import idle_kernel_id, screenshot
 
 NOTEBOOK = "program-builder-check.ipynb"
 CELL = """\
@@ -37,12 +37,7 @@ def test_click_a_program_together_and_make_its_pack(jupyter_lab, page):
     _write_notebook(jupyter_lab.notebooks)
     page.goto(f"{jupyter_lab.url}/lab/tree/{NOTEBOOK}?reset", timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-    try:  # the server's word that the kernel is there, where conftest offers it
-        from conftest import idle_kernel_id
-
-        idle_kernel_id(jupyter_lab, NOTEBOOK)
-    except ImportError:
-        pass
+    idle_kernel_id(jupyter_lab, NOTEBOOK)  # the server's word that the kernel is there
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     _menu(page, "Run", "Run All Cells")
     builder = page.locator(".bk-program-builder")
