@@ -24,6 +24,7 @@ from pathlib import Path
 from ._data import notebook_path
 
 __all__ = [
+    "VOILA_TEMPLATE",
     "WORKSHOP_NOTEBOOK",
     "ServeError",
     "WorkshopLimits",
@@ -41,6 +42,9 @@ WORKSHOP_NOTEBOOK = "05-Workshop.ipynb"
 WILDCARD_IPS = ("0.0.0.0", "::", "")
 
 _CONFIG = "backstretch_kit.voila_config"
+#: The workbook's Voila template (backstretch_kit/voila_templates/, installed with the
+#: package into <prefix>/share/jupyter/voila/templates/ where Voila looks for templates).
+VOILA_TEMPLATE = "backstretch"
 
 
 class ServeError(ValueError):
@@ -204,6 +208,9 @@ def voila_command(
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--theme=light",
+        # Voila's lab page without its two Font Awesome links to a CDN (the icons are in
+        # voila.js already): a class in a room with no network gets no failed requests
+        f"--template={VOILA_TEMPLATE}",
         # the link we print must be the port served: a taken port is an error, not a move
         "--Voila.port_retries=0",
         # DNS rebinding: a page the teacher opens could rebind its own name to this

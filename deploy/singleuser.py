@@ -23,7 +23,11 @@ from pathlib import Path
 
 #: Extra options of every single-user server. Voila is named here even though installing it
 #: enables it, so that a person's own ``~/.jupyter`` config cannot take the workshop away.
-SERVER_OPTIONS = ["--ServerApp.jpserver_extensions=voila.server_extension=True"]
+SERVER_OPTIONS = [
+    "--ServerApp.jpserver_extensions=voila.server_extension=True",
+    # the workbook's Voila page: Voila's lab template without its links to a CDN
+    "--VoilaConfiguration.template=backstretch",
+]
 
 
 def copy_workbook(folder: Path) -> list[str]:

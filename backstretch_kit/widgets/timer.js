@@ -449,6 +449,7 @@ class Timer {
     this.tickTimer = 0;
     this.elsewhere = "";
     this.wantFocus = false;
+    this.revealOnce = false; // set by load(): scroll the first view into sight
     this.wakeLock = null;
     this.wakeRequest = null;
     this.voiceNote = "";
@@ -538,6 +539,7 @@ class Timer {
     const abandoned = Date.now() - (entry.alive || 0) > ALIVE_MS;
     if (snap && (!live || ours || abandoned)) {
       this.engine.restore(snap);
+      this.revealOnce = live; // a reloaded page shows the running timer, not its top
       this.advance(); // what passed while the page was away, each at its own time
     } else if (live) {
       this.elsewhere = "This timer is running in another tab or window.";
@@ -947,6 +949,24 @@ class View {
     this.shown = { key: "", countdown: "", ring: -1, bar: -1 };
     this.build();
     this.update();
+    if (timer.revealOnce) {
+      timer.revealOnce = false;
+      this.reveal();
+    }
+  }
+
+  // After a reload the notebook opens at its top and the run goes on further down: bring
+  // this view to the middle of its scroller once it is in the page, and once more if the
+  // cells drawn after it pushed it out of sight again.
+  reveal(tries = 0, settled = false) {
+    if (!this.el.isConnected || this.el.getBoundingClientRect().height === 0) {
+      if (tries < 600) requestAnimationFrame(() => this.reveal(tries + 1, settled));
+      return;
+    }
+    const box = this.el.getBoundingClientRect();
+    const inSight = box.top >= 0 && box.bottom <= globalThis.innerHeight;
+    if (!inSight) this.el.scrollIntoView({ block: "center" });
+    if (!settled) this.revealTimer = setTimeout(() => this.reveal(0, true), 700);
   }
 
   build() {
@@ -1272,6 +1292,7 @@ class View {
   dispose() {
     if (this.frame) cancelAnimationFrame(this.frame);
     clearTimeout(this.liveTimer);
+    clearTimeout(this.revealTimer);
     this.el.removeEventListener("keydown", this.onKey);
     globalThis.removeEventListener("keydown", this.onAnyKey, true);
     document.removeEventListener("fullscreenchange", this.onFullscreen);

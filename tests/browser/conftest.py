@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from backstretch_kit.serve import VOILA_TEMPLATE
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -265,7 +267,7 @@ def _serve(*specs: tuple[str, Path, object, str]) -> Iterator[list[Server]]:
 def _voila_argv(port: int, notebooks: Path) -> list[str]:
     return [
         str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0", str(notebooks),
+        "--Voila.port_retries=0", f"--template={VOILA_TEMPLATE}", str(notebooks),
     ]  # fmt: skip
 
 
