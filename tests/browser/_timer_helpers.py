@@ -14,8 +14,9 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from conftest import idle_kernel_id
 
 SPIES = """
 (() => {
@@ -148,21 +149,6 @@ def write_notebook(folder: Path, name: str, code: str) -> Path:
     return path
 
 
-def idle_kernel_id(server, name: str, timeout: float = 90) -> str:
-    """The id of the kernel of notebook ``name`` once it is idle (REST /api/sessions)."""
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{server.url}/api/sessions", timeout=5) as response:
-            seen = json.load(response)
-        for session in seen:
-            kernel = session.get("kernel") or {}
-            if session["path"].endswith(name) and kernel.get("execution_state") == "idle":
-                return kernel["id"]
-        time.sleep(0.2)
-    raise AssertionError(f"no idle kernel for {name} after {timeout} s; sessions: {seen}")
-
-
 def menu(page, menu_name: str, item: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=menu_name).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
@@ -268,3 +254,89 @@ class KernelClient:
 
     def close(self) -> None:
         self.client.stop_channels()
+
+
+# -- what the timer tests share ----------------------------------------------------------
+
+SCALE = 0.2  # 32 s in all: holds of 10 s (with a halfway), 3 s, and 1-2 s pauses
+FRONT_ENDS = ("lab", "notebook7", "voila")
+
+
+def prepare(request, page, front_end: str, large: bool = False):
+    if front_end == "voila":
+        server = request.getfixturevalue("voila")
+    else:
+        server = request.getfixturevalue("lab_and_notebook")[front_end]
+    # a notebook (so a kernel) of its own for each test: the servers live for the module
+    # and a person of its own in the log they share
+    test = request.node.name.split("[")[0].removeprefix("test_")[:40]
+    code = ROUTINE_CODE.format(scale=SCALE, large=large, person=test)
+    write_notebook(server.notebooks, f"timer-{test}.ipynb", code)
+    page.add_init_script(SPIES)
+    kernel_id = open_and_run(page, server, front_end, f"timer-{test}.ipynb")
+    # Notebook 7 raises a page error of its own as it loads (on any notebook); only the
+    # errors from the timer on are the test's business
+    page.page_errors.clear()
+    return server, kernel_id, test
+
+
+def begin(page) -> dict:
+    page.locator(".bk-begin").click()
+    info = wait_for_timer(page, "info.state === 'running'", timeout=30)
+    page.evaluate("() => window.__bkWatchCountdown()")
+    return info
+
+
+def logged_holds(log: dict) -> list[tuple]:
+    return [
+        (h["stretch_id"], h["side"], h["rep"], round(h["planned_s"], 6), round(h["actual_s"], 6),
+         bool(h["completed"]))
+        for h in log["holds"]
+    ]  # fmt: skip
+
+
+def page_holds(info: dict, phases: list[dict]) -> list[tuple]:
+    """The holds the page finished (and so should be logged), as the log stores them."""
+    out = []
+    for event in info["finished"]:
+        phase = phases[event["index"]]
+        if phase["kind"] == "hold" and event["outcome"] != "back":
+            out.append((phase["stretch_id"], phase["side"], phase["rep"],
+                        round(phase["seconds"], 6), round(event["actual_s"], 6),
+                        event["outcome"] == "completed"))  # fmt: skip
+    return out
+
+
+def countdown_errors(changes: list[dict], info: dict, phases: list[dict]) -> list[tuple]:
+    """For each second shown: (text, phase, ms from its deadline to its change, deadline)."""
+    errors = []
+    starts = info["history"]
+    for change in changes[1:]:  # the first is the text when the watch began
+        if not change["text"].isdigit():
+            continue
+        shown = int(change["text"])
+        # the phase the change belongs to: the last one started by then (a phase's first
+        # number appears at its very start, a frame later at most)
+        phase_start = max((s for s in starts if s["start_ms"] <= change["perf"] + 1),
+                          key=lambda s: s["start_ms"], default=None)  # fmt: skip
+        if phase_start is None:
+            continue
+        seconds = phases[phase_start["index"]]["seconds"]
+        if shown >= seconds:  # the phase's first number: shown at its start
+            due = phase_start["start_ms"]
+        else:
+            due = phase_start["start_ms"] + (seconds - shown) * 1000
+        errors.append((change["text"], phase_start["index"], change["perf"] - due, due))
+    return errors
+
+
+def late(shown: list[tuple], frames: list[float]) -> list[tuple]:
+    """Seconds shown more than 100 ms after their deadline and not in the first frame after
+    it (a loaded machine may delay the frames themselves; the page cannot beat them)."""
+    late = []
+    for text, index, error, due in shown:
+        first = next((f for f in frames if f >= due), None)
+        in_first_frame = first is not None and due + error - first < 5
+        if error < -1.0 or (error > 100.0 and not in_first_frame):
+            late.append((text, index, error))
+    return late

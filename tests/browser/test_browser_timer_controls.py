@@ -1,0 +1,97 @@
+"""The hold timer in the page, under a person's hands and a busy kernel: the keys pause,
+skip, go back and fill the screen; a 10 s computation in the kernel freezes nothing and
+its holds are saved after it (the shared set-up is in ``_timer_helpers``).
+"""
+
+from __future__ import annotations
+
+from _timer_helpers import (
+    KernelClient,
+    begin,
+    countdown_errors,
+    expected_tones,
+    late,
+    logged_holds,
+    oscillator_perf_ms,
+    page_holds,
+    prepare,
+    read_log,
+    schedule_of,
+    spy,
+    wait_for_timer,
+)
+
+
+def test_keys_pause_skip_go_back_and_fill_the_screen(request, page):
+    """Space pauses and resumes (the lock let go and taken again), right skips, left goes
+    back, F asks for full screen; the log holds the seconds held, pause excluded."""
+    server, _kernel, person = prepare(request, page, "lab")
+    begin(page)
+    phases = schedule_of(page)
+    assert page.evaluate("() => document.activeElement.classList.contains('bk-timer')")
+    wait_for_timer(page, "info.index === 1 && info.remaining_s < 8", 30)
+    page.keyboard.press("Space")
+    info = wait_for_timer(page, "info.state === 'paused'", 5)
+    assert page.locator(".bk-timer .bk-pause").inner_text().strip().endswith("Resume")
+    assert page.locator(".bk-timer .bk-pause").get_attribute("aria-label") == "Resume the timer"
+    page.wait_for_function("() => document.querySelector('.bk-timer .bk-live').textContent"
+                           " === 'Paused.'")  # fmt: skip
+    page.wait_for_function("() => window.__bkSpy.released >= 1", timeout=5000)
+    frozen = page.locator(".bk-timer .bk-countdown").inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator(".bk-timer .bk-countdown").inner_text() == frozen
+    page.keyboard.press("Space")
+    wait_for_timer(page, "info.state === 'running'", 5)
+    assert len(spy(page)["wake"]) >= 2
+    page.keyboard.press("ArrowRight")  # skip the left hold
+    page.keyboard.press("Space")  # and pause in the 1 s switch that follows
+    wait_for_timer(page, "info.index === 2 && info.state === 'paused'", 5)
+    page.keyboard.press("ArrowLeft")  # within 2 s of its start: back to the left hold
+    wait_for_timer(page, "info.index === 1", 5)
+    page.keyboard.press("Space")
+    wait_for_timer(page, "info.state === 'running'", 5)
+    page.keyboard.press("f")
+    page.wait_for_function("() => window.__bkSpy.fullscreen === 1", timeout=5000)
+    page.locator(".bk-timer .bk-stop").click()
+    info = wait_for_timer(page, "info.state === 'stopped' && info.queued.length === 0", 20)
+    log = read_log(server.log_file, person)
+
+    outcomes = [(e["index"], e["outcome"]) for e in info["finished"]]
+    assert outcomes == [(0, "completed"), (1, "skipped"), (2, "back"), (1, "stopped")]
+    assert logged_holds(log) == page_holds(info, phases)
+    skipped, stopped = log["holds"]
+    assert not skipped["completed"] and not stopped["completed"]
+    # held about 2 s before the pause and a moment after it; the 1.5 s pause not counted
+    assert 1.5 < skipped["actual_s"] < 3.5
+    assert page.page_errors == []
+
+
+def test_a_busy_kernel_freezes_nothing_and_its_holds_are_saved_after(request, page):
+    """A 10 s computation in the kernel: the countdown skips no second, the tones stay on
+    time, the page says holds are waiting, and afterwards each is logged once."""
+    server, kernel_id, person = prepare(request, page, "lab")
+    client = KernelClient(server.runtime_dir / f"kernel-{kernel_id}.json")
+    try:
+        begin(page)
+        phases = schedule_of(page)
+        wait_for_timer(page, "info.index === 1 && info.remaining_s < 2.5", 30)
+        busy = client.start("import time as _t; _t.sleep(10)")
+        page.locator(".bk-timer .bk-pending").wait_for(timeout=12_000)  # during the 10 s
+        waiting = page.locator(".bk-timer .bk-pending").inner_text()
+        assert "waiting to be saved" in waiting
+        assert client.wait(busy)["status"] == "ok"
+        info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 90)
+        marks = spy(page)
+    finally:
+        client.close()
+    log = read_log(server.log_file, person)
+    shown = countdown_errors(marks["countdown"], info, phases)
+    lateness = late(shown, marks["frames"])
+    assert len(shown) >= 30 and not lateness, lateness
+    due = expected_tones(info, phases)
+    played = [o for o in marks["osc"] if not o["cancelled"]]
+    for cue in due:
+        assert any(abs(oscillator_perf_ms(o) - cue["due_ms"]) <= 5.0 for o in played), cue
+    assert logged_holds(log) == page_holds(info, phases)
+    assert len(log["holds"]) == 4
+    assert not page.locator(".bk-timer .bk-pending").is_visible()

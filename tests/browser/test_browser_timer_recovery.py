@@ -1,0 +1,96 @@
+"""The hold timer in the page when things go wrong: a kernel restart, a reloaded page and
+a page the browser froze; no finished hold is lost or logged twice (the shared set-up is
+in ``_timer_helpers``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from _timer_helpers import (
+    begin,
+    logged_holds,
+    menu,
+    page_holds,
+    prepare,
+    read_log,
+    schedule_of,
+    wait_for_timer,
+)
+
+
+def test_a_kernel_restart_neither_loses_nor_doubles_a_hold_finished_before_it(request, page):
+    """Restart the kernel mid-session: the page plays on; the holds acknowledged before are
+    in the log once; holds finished after are shown as waiting, never sent elsewhere."""
+    server, kernel_id, person = prepare(request, page, "lab")
+    begin(page)
+    phases = schedule_of(page)
+    before = wait_for_timer(page, "info.index >= 4 && info.queued.length === 0", 40)
+    # as a person does: Kernel > Restart Kernel..., and Restart in the dialog
+    menu(page, "Kernel", "Restart Kernel")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    restarted_at = time.monotonic()
+    # the page goes on with the next stretch and finishes holds the new kernel never hears of
+    after = wait_for_timer(page, "info.state === 'finished'", 60)
+    page.locator(".bk-timer .bk-pending").wait_for(timeout=15_000)
+    log = read_log(server.log_file, person)
+
+    acknowledged = page_holds(before, phases)
+    assert len(acknowledged) == 2  # both knee-to-chest holds, before the restart
+    assert logged_holds(log) == acknowledged
+    later = page_holds(after, phases)[len(acknowledged) :]
+    assert len(later) == 2 and after["waiting"] == 2
+    said = page.locator(".bk-timer .bk-pending").inner_text()
+    assert "2 finished holds could not be saved: the kernel restarted" in said
+    assert time.monotonic() - restarted_at < 60
+    assert page.page_errors == []
+
+
+def test_a_reloaded_page_carries_on_and_logs_no_hold_twice(request, page):
+    """Reload mid-session: the page takes the run up where it is, resends what waited,
+    and the log ends with every hold exactly once."""
+    server, _kernel, person = prepare(request, page, "lab")
+    begin(page)
+    phases = schedule_of(page)
+    before = wait_for_timer(page, "info.index === 3 && info.queued.length === 0", 40)
+    page.keyboard.press("Control+s")  # the reloaded notebook shows the output it saved
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=10_000)
+    page.reload()
+    page.locator(".bk-timer .bk-countdown").wait_for(timeout=90_000)
+    info = wait_for_timer(page, "info.state === 'running' && info.index >= 3", 30)
+    assert info["run"] == before["run"]
+    wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 60)
+    log = read_log(server.log_file, person)
+    holds = [(h["stretch_id"], h["side"], h["rep"]) for h in log["holds"]]
+    expected = [(p["stretch_id"], p["side"], p["rep"]) for p in phases if p["kind"] == "hold"]
+    assert holds == expected, json.dumps(log["holds"], indent=1)
+    assert all(h["completed"] for h in log["holds"])
+    assert page.page_errors == []
+
+
+def test_a_frozen_background_page_keeps_the_right_time(request, page):
+    """A page frozen 12 s (as a browser freezes a background tab) catches up exactly: each
+    phase dated at its deadline, the countdown right at once, every hold logged in full."""
+    server, _kernel, person = prepare(request, page, "lab")
+    begin(page)
+    phases = schedule_of(page)
+    info = wait_for_timer(page, "info.index === 1", 30)
+    hold_start = info["history"][-1]["start_ms"]
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setWebLifecycleState", {"state": "frozen"})  # no script runs at all
+    time.sleep(12)  # past the end of the 10 s left hold and the 1 s switch
+    cdp.send("Page.setWebLifecycleState", {"state": "active"})
+    info = wait_for_timer(page, "info.index >= 3", 5)
+    now_ms = page.evaluate("() => performance.now()")
+    starts = {h["index"]: h["start_ms"] for h in info["history"]}
+    assert abs(starts[2] - (hold_start + 10_000)) < 1  # the switch, at the hold's deadline
+    assert abs(starts[3] - (hold_start + 11_000)) < 1  # the right hold, 1 s later
+    if info["index"] == 3:
+        assert abs(info["remaining_s"] - (10 - (now_ms - starts[3]) / 1000)) < 0.2
+    info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 60)
+    log = read_log(server.log_file, person)
+    assert logged_holds(log) == page_holds(info, phases)
+    assert len(log["holds"]) == 4
+    assert all(h["completed"] and h["actual_s"] == h["planned_s"] for h in log["holds"])
+    assert page.page_errors == []
