@@ -103,6 +103,14 @@ class HandoutContent:
         texts = [self.routine.name, self.routine.notes, self.person or "", self.notes or ""]
         return texts + [item.note for item in self.routine]
 
+    def outside_text(self) -> list[str]:
+        """What the handout prints that the workbook did not write: the typed text and the
+        catalog's names and steps (a catalog of one's own may be in any script)."""
+        texts = self.typed_text() + list(self.names)
+        for item in self.routine:
+            texts.extend(self.steps(item.stretch_id))
+        return texts
+
     def stops(self) -> list[Finding]:
         """Stops about the person, not one stretch (red flags): the handout shows no stretch."""
         return [f for f in self.findings if f.level == "stop" and f.item is None]

@@ -28,7 +28,8 @@ def render_pdf(content: HandoutContent, paper: str) -> bytes:
 
     routine = content.routine
     pdf = FPDF(orientation="portrait", unit="mm", format=paper)
-    setup_fonts(pdf)  # DejaVu, with fallbacks for Arabic, Chinese, Devanagari, emoji
+    # DejaVu, with fallbacks for Arabic, Chinese, Devanagari and emoji where needed
+    setup_fonts(pdf, content.outside_text())
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(routine.name)

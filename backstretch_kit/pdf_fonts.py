@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FALLBACKS", "MAIN_FAMILY", "setup_fonts", "unprintable"]
+__all__ = ["FALLBACKS", "MAIN_FAMILY", "dejavu_prints", "setup_fonts", "unprintable"]
 
 MAIN_FAMILY = "DejaVu"
 
@@ -72,10 +72,35 @@ def _coverage() -> frozenset[int]:
     return frozenset(points)
 
 
-def setup_fonts(pdf: Any) -> None:
-    """Register DejaVu and every available fallback on an ``fpdf.FPDF``, shaping on."""
+@functools.cache
+def _dejavu_coverage() -> frozenset[int]:
+    """The code points DejaVu Sans draws (its cmap, read once)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(_dejavu()[""]), lazy=True).getBestCmap() or {})
+
+
+def dejavu_prints(texts: Iterable[str]) -> bool:
+    """Whether DejaVu Sans alone prints every character of ``texts`` (white space aside)."""
+    covered = _dejavu_coverage()
+    return all(char.isspace() or ord(char) in covered for text in texts for char in text)
+
+
+def setup_fonts(pdf: Any, texts: Iterable[str] | None = None) -> None:
+    """Register DejaVu and every available fallback on an ``fpdf.FPDF``, shaping on.
+
+    With ``texts`` (everything the PDF will print that did not come from us), the
+    fallbacks are registered only when DejaVu alone cannot print them: fpdf2 reads each
+    font file it is given, and the Chinese, Arabic, Devanagari and emoji fonts take
+    about a second to read, for a handout that is usually Latin text only.
+    """
     for style, path in _dejavu().items():
         pdf.add_font(MAIN_FAMILY, style, str(path))
+    # HarfBuzz joins Arabic letters, orders right-to-left runs and places Devanagari
+    # vowel signs; uharfbuzz is a dependency, so a missing one is an install to fix
+    pdf.set_text_shaping(True)
+    if texts is not None and dejavu_prints(texts):
+        return
     families = []
     for family, file in _available_fallbacks():
         pdf.add_font(family, "", file)
@@ -83,9 +108,6 @@ def setup_fonts(pdf: Any) -> None:
     if families:
         # exact_match=False: a bold heading in Arabic falls back to the regular face
         pdf.set_fallback_fonts(families, exact_match=False)
-    # HarfBuzz joins Arabic letters, orders right-to-left runs and places Devanagari
-    # vowel signs; uharfbuzz is a dependency, so a missing one is an install to fix
-    pdf.set_text_shaping(True)
 
 
 def unprintable(texts: Iterable[str]) -> list[str]:

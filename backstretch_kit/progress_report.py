@@ -9,10 +9,9 @@ trend (:func:`~backstretch_kit.charts.pain_trend`), left against right
 (:func:`~backstretch_kit.charts.side_balance`), the weeks in a table and the
 patient's own notes. Everything a person typed is printed as plain text.
 
-Fonts: DejaVu alone prints Latin, Greek and Cyrillic, and loads in a fraction of the
-time of every fallback font; the full set (:func:`~backstretch_kit.pdf_fonts.setup_fonts`)
-is loaded only when a name or note needs another script, so a report stays well
-under two seconds.
+Fonts: :func:`~backstretch_kit.pdf_fonts.setup_fonts` loads the fallback fonts only
+when a name or note needs a script DejaVu cannot print, so a report stays well under
+two seconds.
 """
 
 from __future__ import annotations
@@ -39,8 +38,6 @@ __all__ = ["write_progress_report"]
 
 #: Dots per inch of the charts: sharp on paper at the page's width, quick to draw.
 CHART_DPI = 110
-# Below this code point DejaVu Sans has every letter (Latin, Greek, Cyrillic, Armenian).
-_DEJAVU_ENOUGH = 0x0530
 
 
 def _png(fig: Figure) -> io.BytesIO:
@@ -48,18 +45,6 @@ def _png(fig: Figure) -> io.BytesIO:
     fig.savefig(buffer, format="png", dpi=CHART_DPI, facecolor="white")
     buffer.seek(0)
     return buffer
-
-
-def _fonts(pdf: Any, texts: list[str]) -> None:
-    """DejaVu, or every font we have when some text needs another script."""
-    if all(ord(c) < _DEJAVU_ENOUGH or 0x2000 <= ord(c) <= 0x206F for t in texts for c in t):
-        import matplotlib
-
-        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        pdf.add_font(MAIN_FAMILY, "", str(folder / "DejaVuSans.ttf"))
-        pdf.add_font(MAIN_FAMILY, "B", str(folder / "DejaVuSans-Bold.ttf"))
-    else:
-        setup_fonts(pdf)
 
 
 def _long(day: dt.date) -> str:
@@ -153,7 +138,7 @@ def _pdf(program, sessions, holds, table, notes, advice, first, last, paper) -> 
     from .charts.program_adherence import program_adherence
 
     pdf = FPDF(orientation="portrait", unit="mm", format=paper)
-    _fonts(pdf, [program.person, program.notes, *notes, *(r.name for r in program.routines)])
+    setup_fonts(pdf, [program.person, program.notes, *notes, *(r.name for r in program.routines)])
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(f"Progress report: {program.person}")

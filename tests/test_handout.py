@@ -274,3 +274,26 @@ def test_a_character_no_font_has_is_named_on_the_page(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="could not be printed"):
         path = write_handout(routine, tmp_path / "rare.pdf", notes="\U00013000", pictures=False)
     assert "U+13000 (EGYPTIAN HIEROGLYPH A001)" in pdf_text(path)
+
+
+def _font_names(path: Path) -> set[str]:
+    fonts = set()
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+def test_steps_in_a_script_of_a_catalogs_own_get_their_fallback_font(tmp_path: Path) -> None:
+    """Fallbacks are read only when some text needs them: a catalog's own steps count."""
+    from backstretch_kit.catalog import load_stretches
+    from backstretch_kit.pdf_fonts import unprintable
+
+    if unprintable(["颈部"]):
+        pytest.skip("the Chinese fallback font is not installed here")
+    catalog = load_stretches().copy()
+    catalog.at["chin-tuck", "instructions"] = ["坐直，颈部放松。"]
+    routine = Routine.from_stretches(["chin-tuck"], catalog=catalog)
+    text = pdf_text(write_handout(routine, tmp_path / "b.pdf", date=DAY, pictures=False))
+    assert "颈部放松" in text
+    assert any("DejaVu" not in font for font in _font_names(tmp_path / "b.pdf"))
