@@ -83,12 +83,9 @@ from ..timer import (
     PhaseStarted,
     RoutineEnded,
     TimerError,
-    cues_for,
-    describe_next,
-    describe_phase,
 )
-from ..words import format_duration
 from ._callbacks import error_html, on_kernel_loop
+from ._timer_phases import TONES, page_phases
 
 __all__ = ["COMMANDS", "PAGE_EVENT_KINDS", "TONES", "TimerWidget"]
 
@@ -104,64 +101,7 @@ PAGE_EVENT_KINDS: tuple[str, ...] = (
 #: What the kernel can ask the page to do.
 COMMANDS: tuple[str, ...] = ("start", "toggle_pause", "pause", "resume", "skip", "back", "stop")
 
-#: The tones the page can play (their notes are in timer.js).
-TONES: tuple[str, ...] = ("count", "halfway", "switch", "rest", "end", "done")
-
 _OUTCOMES = ("completed", "skipped", "stopped", "back")
-
-
-def _tone(kind: str, following: Phase | None) -> str | None:
-    """The tone of a cue; the end of a hold says what comes next."""
-    if kind in ("3", "2", "1"):
-        return "count"
-    if kind == "halfway":
-        return "halfway"
-    if kind == "switch side":
-        return "switch"
-    if kind == "end":
-        if following is None:
-            return "done"
-        if following.kind == "switch side":
-            return None  # the switch phase's own cue sounds at the same moment
-        return "rest" if following.kind == "rest" else "end"
-    return None
-
-
-def _spoken_seconds(seconds: float) -> str:
-    """A length as it is said aloud: "30 seconds", "1 minute 15 seconds"."""
-    whole = max(1, round(seconds))
-    minutes, rest = divmod(whole, 60)
-    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
-    if rest or not parts:
-        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
-    return " ".join(parts)
-
-
-def _spoken(phase: Phase) -> str:
-    """What the voice says as a phase starts: the stretch and the hold, or the pause."""
-    name = phase.name or "the stretch"
-    if phase.kind == "hold":
-        if phase.rep == phase.reps and phase.reps > 1:
-            return "Last one."
-        if phase.rep > 1:
-            return "Hold."
-        side = f", {phase.side} side" if phase.side != "both" else ""
-        return f"{name}. Hold {_spoken_seconds(phase.seconds)}{side}."
-    if phase.kind == "switch side":
-        side = f"the {phase.side} side" if phase.side != "both" else "the other side"
-        return f"Switch to {side}."
-    if phase.kind == "rest":
-        return "Rest."
-    if phase.kind == "next stretch":
-        return f"Next: {name}."
-    return f"Get ready: {name}."
-
-
-def _announced(phase: Phase) -> str:
-    """What the aria-live region reads as a phase starts (once a phase, never each second)."""
-    what = describe_phase(phase).replace(" · ", ", ")
-    length = format_duration(phase.seconds)
-    return f"{phase.name}: {what}, {length}." if phase.name else f"{what}, {length}."
 
 
 def _number(raw: dict[str, Any], key: str) -> float:
@@ -322,32 +262,6 @@ class TimerWidget(anywidget.AnyWidget):
         return self._pictures[stretch_id]
 
     def _make_schedule(self) -> dict[str, Any]:
-        phases = []
-        start = 0.0
-        for i, phase in enumerate(self.phases):
-            following = self.phases[i + 1] if i + 1 < len(self.phases) else None
-            phases.append(
-                {
-                    "kind": phase.kind,
-                    "seconds": phase.seconds,
-                    "start_s": start,
-                    "item": phase.item,
-                    "stretch_id": phase.stretch_id,
-                    "name": phase.name,
-                    "side": phase.side,
-                    "rep": phase.rep,
-                    "reps": phase.reps,
-                    "status": describe_phase(phase),
-                    "next": describe_next(following),
-                    "say": _spoken(phase),
-                    "announce": _announced(phase),
-                    "cues": [
-                        [remaining, kind, _tone(kind, following)]
-                        for remaining, kind in cues_for(phase)
-                    ],
-                }
-            )
-            start += phase.seconds
         pictures = {}
         for stretch_id in dict.fromkeys(p.stretch_id for p in self.phases):
             png = self.picture_png(stretch_id)
@@ -355,7 +269,7 @@ class TimerWidget(anywidget.AnyWidget):
                 pictures[stretch_id] = "data:image/png;base64," + base64.b64encode(png).decode()
         return {
             "version": 1,
-            "phases": phases,
+            "phases": page_phases(self.phases),
             "total_s": self.total_s,
             "back_restart_s": BACK_RESTART_S,
             "steps": self._steps,
