@@ -116,7 +116,12 @@ class WorkshopKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._starting: set[str] = set()  # ids being started: not yet in _kernels
-        self._waiting: set[str] = set()  # preheated kernels in the pool at the last cull
+        # Voila builds its pooling manager as a subclass of this one, so its
+        # get_rendered_notebook (which hands a preheated kernel to a page) cannot be
+        # overridden here; it is wrapped on the instance instead.
+        handing_out = getattr(self, "get_rendered_notebook", None)
+        if handing_out is not None:
+            self.get_rendered_notebook = self._fresh_when_handed_out(handing_out)
 
     def _in_use(self) -> int:
         # a kernel being started or shut down may sit in both _kernels and _pending_kernels
@@ -143,26 +148,22 @@ class WorkshopKernelManager(AsyncMappingKernelManager):
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._refill_pool()
 
-    async def cull_kernels(self) -> None:
-        self._note_handed_out()
-        await super().cull_kernels()
+    def _fresh_when_handed_out(self, handing_out: Any) -> Any:
+        """Give a preheated kernel a whole idle time from the moment a page takes it.
 
-    def _note_handed_out(self) -> None:
-        """Give a preheated kernel a page just took a whole idle timeout to connect in.
-
-        A kernel in Voila's pool looks idle from the moment it ran the notebook; once a
-        page takes it, the culler would shut it down before the page's websocket connects.
+        A kernel in Voila's pool looks idle from the moment it ran the notebook; the
+        culler would shut it down as the page's websocket connects (seen on a busy
+        machine: the handshake waited for a kernel being culled, and a place came free).
         """
-        waiting = {
-            task.result()["kernel_id"]
-            for pool in getattr(self, "_pools", {}).values()
-            for task in pool
-            if task.done() and not task.cancelled() and task.exception() is None
-        }
-        for kernel_id in self._waiting - waiting:
+
+        async def hand_out(*args: Any, **kwargs: Any) -> Any:
+            rendered = await handing_out(*args, **kwargs)
+            kernel_id = rendered[2]  # (render task, rendered cells, kernel id)
             if kernel_id in self._kernels:
                 self._kernels[kernel_id].last_activity = utcnow()  # type: ignore[attr-defined]
-        self._waiting = waiting
+            return rendered
+
+        return hand_out
 
     def _refill_pool(self) -> None:
         """A place is free again: top up Voila's preheated pool, dropping refused starts.
