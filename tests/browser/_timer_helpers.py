@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import idle_kernel_id
+from conftest import idle_kernel_id, kernel_client
 
 SPIES = """
 (() => {
@@ -233,12 +233,7 @@ class KernelClient:
     """A second client of a notebook's kernel (its connection file in the runtime folder)."""
 
     def __init__(self, connection_file: Path) -> None:
-        from jupyter_client import BlockingKernelClient
-
-        self.client = BlockingKernelClient(connection_file=str(connection_file))
-        self.client.load_connection_file()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=30)
+        self.client = kernel_client(connection_file)
 
     def start(self, code: str) -> str:
         """Send code to run on the kernel's main thread; do not wait for it."""

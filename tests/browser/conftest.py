@@ -343,3 +343,17 @@ def idle_kernel_id(server: Server, name: str, timeout: float = 90) -> str:
                 return kernel["id"]
         time.sleep(0.1)
     raise AssertionError(f"no idle kernel for {name} after {timeout} s; sessions: {seen}")
+
+
+def kernel_client(connection_file: Path):
+    """A second client of a running kernel (from its connection file), ready to use.
+
+    Its requests go to the kernel's shell channel, so they run on the kernel's main thread.
+    """
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
+    client.wait_for_ready(timeout=30)
+    return client

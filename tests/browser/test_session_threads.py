@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import Server, idle_kernel_id, screenshot
+from conftest import Server, idle_kernel_id, kernel_client, screenshot
 
 NOTEBOOK = "03-Guided-Session.ipynb"
 #: The notebook's hold_scale is set so that the skipped and the stopped hold last at least
@@ -143,12 +143,7 @@ class KernelProbe:
     """A second client of the notebook's kernel, on the shell channel (so the main thread)."""
 
     def __init__(self, connection_file: Path) -> None:
-        from jupyter_client import BlockingKernelClient
-
-        self.client = BlockingKernelClient(connection_file=str(connection_file))
-        self.client.load_connection_file()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=30)
+        self.client = kernel_client(connection_file)
 
     def run(self, code: str, **expressions: str) -> dict[str, str]:
         """Execute code quietly; return each expression's ``text/plain``."""
