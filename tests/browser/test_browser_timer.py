@@ -28,6 +28,7 @@ from _timer_helpers import (
     schedule_of,
     spy,
     wait_for_timer,
+    whole_seconds,
 )
 
 from conftest import screenshot
@@ -76,7 +77,11 @@ def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, p
     # each second shown within a frame or so of its deadline (the benchmark measures it)
     shown = countdown_errors(marks["countdown"], info, phases)
     lateness = late(shown, marks["frames"])
-    assert len(shown) >= 30 and not lateness, (lateness, marks["countdown"], info["history"])
+    assert len(shown) >= whole_seconds(phases) - 3 and not lateness, (
+        lateness,
+        marks["countdown"],
+        info["history"],
+    )
 
     # the log, as a fresh process reads it: every hold once, with the page's seconds
     assert logged_holds(log) == page_holds(info, phases)

@@ -9,6 +9,7 @@ import json
 import time
 
 from _timer_helpers import (
+    SHORT_KNEE_HOLD_S,
     begin,
     logged_holds,
     menu,
@@ -23,7 +24,7 @@ from _timer_helpers import (
 def test_a_kernel_restart_neither_loses_nor_doubles_a_hold_finished_before_it(request, page):
     """Restart the kernel mid-session: the page plays on; the holds acknowledged before are
     in the log once; holds finished after are shown as waiting, never sent elsewhere."""
-    server, kernel_id, person = prepare(request, page, "lab")
+    server, kernel_id, person = prepare(request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S)
     begin(page)
     phases = schedule_of(page)
     before = wait_for_timer(page, "info.index >= 4 && info.queued.length === 0", 40)
@@ -70,24 +71,28 @@ def test_a_reloaded_page_carries_on_and_logs_no_hold_twice(request, page):
 
 
 def test_a_frozen_background_page_keeps_the_right_time(request, page):
-    """A page frozen 12 s (as a browser freezes a background tab) catches up exactly: each
+    """A page frozen 7 s (as a browser freezes a background tab) catches up exactly: each
     phase dated at its deadline, the countdown right at once, every hold logged in full."""
-    server, _kernel, person = prepare(request, page, "lab")
+    server, _kernel, person = prepare(request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S)
     begin(page)
     phases = schedule_of(page)
+    left_s, switch_s, right_s = (phases[i]["seconds"] for i in (1, 2, 3))
+    assert (
+        phases[2]["kind"] == "switch side" and left_s + switch_s < 7 < left_s + switch_s + right_s
+    )
     info = wait_for_timer(page, "info.index === 1", 30)
     hold_start = info["history"][-1]["start_ms"]
     cdp = page.context.new_cdp_session(page)
     cdp.send("Page.setWebLifecycleState", {"state": "frozen"})  # no script runs at all
-    time.sleep(12)  # past the end of the 10 s left hold and the 1 s switch
+    time.sleep(7)  # past the end of the left hold and the switch, into the right hold
     cdp.send("Page.setWebLifecycleState", {"state": "active"})
     info = wait_for_timer(page, "info.index >= 3", 5)
     now_ms = page.evaluate("() => performance.now()")
     starts = {h["index"]: h["start_ms"] for h in info["history"]}
-    assert abs(starts[2] - (hold_start + 10_000)) < 1  # the switch, at the hold's deadline
-    assert abs(starts[3] - (hold_start + 11_000)) < 1  # the right hold, 1 s later
+    assert abs(starts[2] - (hold_start + left_s * 1000)) < 1  # the switch, at the deadline
+    assert abs(starts[3] - (hold_start + (left_s + switch_s) * 1000)) < 1  # then the right hold
     if info["index"] == 3:
-        assert abs(info["remaining_s"] - (10 - (now_ms - starts[3]) / 1000)) < 0.2
+        assert abs(info["remaining_s"] - (right_s - (now_ms - starts[3]) / 1000)) < 0.2
     info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 60)
     log = read_log(server.log_file, person)
     assert logged_holds(log) == page_holds(info, phases)
