@@ -26,7 +26,7 @@ from backstretch_kit.timer import (
 from backstretch_kit.widgets import TimerWidget, _callbacks
 from backstretch_kit.widgets.timer_widget import COMMANDS, TONES
 
-WIDGETS = Path(__file__).resolve().parents[1] / "backstretch_kit" / "widgets"
+WIDGETS = Path(__file__).resolve().parents[2] / "backstretch_kit" / "widgets"
 
 
 def phases() -> list[Phase]:

@@ -1,0 +1,1 @@
+"""Tests for backstretch_kit.widgets, one module per widget module (a package: names stay unique)."""
