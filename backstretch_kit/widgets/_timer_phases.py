@@ -3,7 +3,8 @@
 :class:`~backstretch_kit.widgets.timer_widget.TimerWidget` sends the page (``timer.js``)
 the whole schedule once; this is the part of it made of each phase alone and the one
 after it: what to show, what the voice says as it starts, what a screen reader is told
-once a phase (never each second), and which tone each cue plays.
+once a phase (never each second), and which tone each cue plays; and the first step
+of each stretch, shown under its name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from ..timer import Phase, cues_for, describe_next, describe_phase
 from ..words import format_duration
 
-__all__ = ["TONES", "page_phases"]
+__all__ = ["TONES", "first_steps", "page_phases"]
 
 #: The tones the page can play (their notes are in timer.js).
 TONES: tuple[str, ...] = ("count", "halfway", "switch", "rest", "end", "done")
@@ -47,6 +48,28 @@ def page_phases(phases: list[Phase]) -> list[dict[str, Any]]:
         )
         start += phase.seconds
     return out
+
+
+def first_steps(phases: list[Phase], stretches: Any = None) -> dict[str, str]:
+    """The first instruction step of each stretch played, by stretch id.
+
+    ``stretches`` is the catalog to read them from (``load_stretches()`` when None,
+    loaded only if a phase has a stretch); a stretch it lacks, or one with no
+    steps, is left out.
+    """
+    ids = {p.stretch_id for p in phases if p.stretch_id}
+    if not ids:
+        return {}
+    if stretches is None:
+        from ..catalog import load_stretches
+
+        stretches = load_stretches()
+    steps = {}
+    for stretch_id in ids & set(stretches.index):
+        instructions = stretches.loc[stretch_id, "instructions"]
+        if len(instructions):
+            steps[stretch_id] = str(instructions[0])
+    return steps
 
 
 def _tone(kind: str, following: Phase | None) -> str | None:

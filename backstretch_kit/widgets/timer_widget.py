@@ -57,6 +57,11 @@ delayed by a busy kernel never dates an event late.
 
 Without a page (plain Python, the unit tests) nothing plays by itself: hand the
 widget what a page would send with :meth:`handle_page_message`.
+
+Beside this module: what each phase is sent (its words, cues and tones, the first
+steps) is made in :mod:`._timer_phases`, and how one page event is read into the
+engine's event, and checked, is :mod:`._page_events`; this class keeps the rest,
+the comm, the order and the ids taken, the owner and the clock offset.
 """
 
 from __future__ import annotations
@@ -64,7 +69,6 @@ from __future__ import annotations
 import base64
 import logging
 import math
-import numbers
 import pathlib
 import time
 import uuid
@@ -75,17 +79,10 @@ import anywidget
 import traitlets as t
 
 from ..poses import picture_bytes
-from ..timer import (
-    BACK_RESTART_S,
-    HoldTimer,
-    Phase,
-    PhaseFinished,
-    PhaseStarted,
-    RoutineEnded,
-    TimerError,
-)
+from ..timer import BACK_RESTART_S, HoldTimer, Phase, TimerError
 from ._callbacks import error_html, on_kernel_loop
-from ._timer_phases import TONES, page_phases
+from ._page_events import PAGE_EVENT_KINDS, engine_event, page_number
+from ._timer_phases import TONES, first_steps, page_phases
 
 __all__ = ["COMMANDS", "PAGE_EVENT_KINDS", "TONES", "TimerWidget"]
 
@@ -93,22 +90,8 @@ _log = logging.getLogger(__name__)
 
 _HERE = pathlib.Path(__file__).resolve().parent
 
-#: What the page reports; only ``started``, ``finished`` and ``ended`` become engine events.
-PAGE_EVENT_KINDS: tuple[str, ...] = (
-    "started", "finished", "pause", "resume", "skip", "back", "stop", "ended",
-)  # fmt: skip
-
 #: What the kernel can ask the page to do.
 COMMANDS: tuple[str, ...] = ("start", "toggle_pause", "pause", "resume", "skip", "back", "stop")
-
-_OUTCOMES = ("completed", "skipped", "stopped", "back")
-
-
-def _number(raw: dict[str, Any], key: str) -> float:
-    value = raw.get(key)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise TimerError(f"{key} must be a finite number, got {value!r}")
-    return float(value)
 
 
 class TimerWidget(anywidget.AnyWidget):
@@ -197,7 +180,9 @@ class TimerWidget(anywidget.AnyWidget):
         self.show_pictures = pictures
         self.index = 0
         self._handlers: list[Callable[[Any], None]] = [] if on_event is None else [on_event]
-        self._steps = self._first_steps(source, stretches)
+        if stretches is None:
+            stretches = getattr(source, "catalog", None)
+        self._steps = first_steps(self.phases, stretches)
         self._pictures: dict[str, bytes | None] = {}
         self._seen: set[str] = set()
         self._next_seq = 1
@@ -231,23 +216,6 @@ class TimerWidget(anywidget.AnyWidget):
         return min(1.0, max(0.0, value)) if math.isfinite(value) else 0.8
 
     # -- building the schedule -------------------------------------------------------
-
-    def _first_steps(self, source: Any, stretches: Any) -> dict[str, str]:
-        ids = {p.stretch_id for p in self.phases if p.stretch_id}
-        if not ids:
-            return {}
-        if stretches is None:
-            stretches = getattr(source, "catalog", None)
-        if stretches is None:
-            from ..catalog import load_stretches
-
-            stretches = load_stretches()
-        steps = {}
-        for stretch_id in ids & set(stretches.index):
-            instructions = stretches.loc[stretch_id, "instructions"]
-            if len(instructions):
-                steps[stretch_id] = str(instructions[0])
-        return steps
 
     def picture_png(self, stretch_id: str) -> bytes | None:
         """PNG bytes of the stretch's pictogram, drawn once per stretch, or None.
@@ -326,7 +294,7 @@ class TimerWidget(anywidget.AnyWidget):
         if kind not in ("events", "hello"):
             return None  # not ours (anywidget's own commands use this channel too)
         try:
-            self._learn_offset(_number(content, "now"))
+            self._learn_offset(page_number(content, "now"))
         except TimerError as error:
             _log.warning("a timer message without a usable time: %s", error)
         if kind == "hello":
@@ -358,7 +326,7 @@ class TimerWidget(anywidget.AnyWidget):
             if not self.owner:
                 self.owner = page
             try:
-                event = self._engine_event(raw)
+                event = engine_event(raw, self.phases, self._offset or 0.0)
             except TimerError as error:
                 refused[event_id] = str(error)
                 self._show_error(error_html("reading what the timer reported", error))
@@ -376,43 +344,6 @@ class TimerWidget(anywidget.AnyWidget):
         offset = self.clock() - page_now
         if self._offset is None or offset < self._offset:
             self._offset = offset
-
-    def _engine_event(self, raw: dict[str, Any]) -> Any:
-        """The engine's event for a page event (None for pause, skip and the like)."""
-        kind = raw.get("kind")
-        if kind not in PAGE_EVENT_KINDS:
-            raise TimerError(f"event {raw['id']}: unknown kind {kind!r}")
-        at = _number(raw, "t") + (self._offset or 0.0)
-        if kind == "ended":
-            outcome = raw.get("outcome")
-            if outcome not in ("finished", "stopped"):
-                raise TimerError(f"event {raw['id']}: a routine cannot end as {outcome!r}")
-            return RoutineEnded(outcome, at)
-        index = raw.get("index")
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TimerError(f"event {raw['id']}: phase index must be a whole number")
-        if not 0 <= index < len(self.phases):
-            raise TimerError(f"event {raw['id']}: there is no phase {index}")
-        phase = self.phases[index]
-        claimed = raw.get("phase", phase.kind)
-        if kind in ("started", "finished") and claimed != phase.kind:
-            raise TimerError(
-                f"event {raw['id']}: phase {index} is a {phase.kind}, the page played a {claimed}"
-            )
-        if kind == "started":
-            return PhaseStarted(index, phase, at)
-        if kind != "finished":
-            return None
-        outcome = raw.get("outcome")
-        if outcome not in _OUTCOMES:
-            raise TimerError(f"event {raw['id']}: unknown outcome {outcome!r}")
-        actual = _number(raw, "actual_s")
-        if not -1e-6 <= actual <= phase.seconds + 1e-3:
-            raise TimerError(
-                f"event {raw['id']}: {actual} s held of a {phase.seconds} s {phase.kind}"
-            )
-        actual = phase.seconds if outcome == "completed" else min(phase.seconds, max(0.0, actual))
-        return PhaseFinished(index, phase, at, phase.seconds, actual, outcome)
 
     def _follow(self, raw: dict[str, Any]) -> None:
         """Keep ``state`` and ``index`` as the page reports them."""
