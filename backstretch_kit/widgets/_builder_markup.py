@@ -1,8 +1,8 @@
 """What the routine builder shows as HTML and says in words: pure functions, no widgets.
 
 Kept apart from :mod:`~backstretch_kit.widgets.routine_builder` so that the
-findings list, the download links and the item labels can be read and tested
-without building the widget.
+download links and the item labels can be read and tested without building the
+widget. The findings list is every widget's, in :mod:`._findings`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..words import FINDING_COLOURS, FINDING_TITLES, format_duration
+from ..words import format_duration
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from ..guidance import Finding
     from ..routine import RoutineItem
 
 #: How a handout file is offered for download: its media type and what to call it.
 _DOWNLOADS = {".html": ("text/html", "web page (HTML)"), ".pdf": ("application/pdf", "PDF")}
-
-
-def findings_html(findings: list[Finding]) -> str:
-    """Show :func:`~backstretch_kit.guidance.check_routine` findings as a coloured list."""
-    if not findings:
-        return "<p>Nothing to flag: the doses and stretches fit the usual guidance.</p>"
-    rows = []
-    for finding in findings:
-        colour, words = FINDING_COLOURS[finding.level], FINDING_TITLES[finding.level]
-        rows.append(
-            f"<li class='bk-finding bk-finding-{finding.level}'>"
-            f"<b style='color:{colour}'>{words}:</b> {html.escape(finding.message)}</li>"
-        )
-    return f"<ul style='padding-left:1.2em'>{''.join(rows)}</ul>"
 
 
 def _size_text(size: int) -> str:

@@ -24,22 +24,11 @@ from ..guidance import check_routine, pain_change_advice
 from ..log import LogError
 from ..session import LoggedSession
 from ..timer import PhaseFinished, RoutineEnded
-from ..words import FINDING_COLOURS, FINDING_ICONS, FINDING_TITLES
 from ._callbacks import click
+from ._findings import findings_html
 from .timer_widget import TimerWidget
 
 __all__ = ["GuidedSession"]
-
-
-def _findings_html(findings: list[Any]) -> str:
-    if not findings:
-        return ""
-    rows = "".join(
-        f'<li style="color:{FINDING_COLOURS[f.level]}">'
-        f"<b>{FINDING_ICONS[f.level]} {FINDING_TITLES[f.level]}:</b> {html.escape(f.message)}</li>"
-        for f in findings
-    )
-    return f'<ul style="margin:0.3em 0;padding-left:1.2em">{rows}</ul>'
 
 
 class GuidedSession(W.VBox):
@@ -125,7 +114,7 @@ class GuidedSession(W.VBox):
         self.record = LoggedSession(log, person, routine, self.timer.clock)
         title = f"{getattr(routine, 'name', '') or 'Routine'} · {person}"
         self.header = W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
-        self.findings_html = W.HTML(_findings_html(self.findings)).add_class("bk-findings")
+        self.findings_html = W.HTML(findings_html(self.findings)).add_class("bk-findings")
         self.status = W.HTML().add_class("bk-session-status")
         self.pain_before = W.IntSlider(
             value=0, min=0, max=10, description="Pain now (0-10)"
@@ -217,7 +206,7 @@ class GuidedSession(W.VBox):
         if self.stage not in ("before", "blocked") or self.screen is None:
             return
         self.findings = check_routine(self.routine, self.screen.profile(self.profile))
-        self.findings_html.value = _findings_html(self.findings)
+        self.findings_html.value = findings_html(self.findings)
         stops = [f for f in self.findings if f.level == "stop"]
         if stops:
             self._block(stops)
@@ -229,7 +218,7 @@ class GuidedSession(W.VBox):
         if self.screen is None:
             return True
         self.findings = check_routine(self.routine, self.screen.profile(self.profile))
-        self.findings_html.value = _findings_html(self.findings)
+        self.findings_html.value = findings_html(self.findings)
         stops = [f for f in self.findings if f.level == "stop"]
         if stops:
             self._block(stops)

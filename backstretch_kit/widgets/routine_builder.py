@@ -11,7 +11,6 @@ are the routine's, :mod:`backstretch_kit.charts`' and
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..routine import DOSE_RULES, Routine, RoutineError
-from ..routine_file import file_stem, free_path_for
-from ..words import format_duration
-from ._builder_markup import download_links_html, findings_html, item_label, item_numbers
+from ._builder_markup import item_label, item_numbers
 from ._callbacks import click, watch
 from ._dose_editor import DOSE_FIELDS, ERROR_COLOUR, DoseEditor
-from ._render import DEFAULT_DPI, figure_to_png, png_image
+from ._render import DEFAULT_DPI
+from ._routine_files import RoutineFiles
+from ._routine_summary import RoutineSummary
 from ._stretch_picker import StretchPicker
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -78,8 +77,6 @@ class RoutineBuilder(widgets.VBox):
         After Write handout, links that download the HTML and the PDF from the
         page; cleared when the routine or the profile changes, as the handout
         no longer fits them.
-    handout_folder : Path or None
-        Where Write handout writes: ``folder``, or ``None`` for the default.
 
     Examples
     --------
@@ -110,9 +107,6 @@ class RoutineBuilder(widgets.VBox):
         self.catalog = catalog
         self._routine = routine if routine is not None else Routine("My routine", catalog=catalog)
         self._profile = profile
-        self.folder = Path(folder) if folder is not None else Path.cwd()
-        self.handout_folder = Path(folder) if folder is not None else None  # None: the default
-        self._dpi = dpi
         self._syncing = False
         self.on_change: list[Callable[[Routine], Any]] = []
 
@@ -163,28 +157,20 @@ class RoutineBuilder(widgets.VBox):
             click(button, handler, self._show_error, action)
 
         # -- what the routine adds up to
-        self.total = widgets.HTML()
-        self.total.add_class("bk-builder-total")
-        self.chart = png_image("bk-builder-chart")
-        self.findings = widgets.HTML()
-        self.findings.add_class("bk-builder-findings")
+        summary = self.summary = RoutineSummary(dpi)
+        self.total, self.chart, self.findings = summary.total, summary.chart, summary.findings
 
         # -- files
-        self.save_button = widgets.Button(description="Save", icon="save")
-        self.save_button.add_class("bk-builder-save")
+        self.files = RoutineFiles(folder)
+        # Its widgets stay attributes of the builder: notebooks and tests click them.
+        self.save_button, self.saved = self.files.save_button, self.files.saved
+        self.load_button, self.handout_button = self.files.load_button, self.files.handout_button
+        self.downloads = self.files.downloads
         click(self.save_button, self._on_save, self._show_error, "saving the routine")
-        self.saved = widgets.Dropdown(description="Saved")
-        self.saved.add_class("bk-builder-saved")
-        self.load_button = widgets.Button(description="Load", icon="folder-open")
-        self.load_button.add_class("bk-builder-load")
         click(self.load_button, self._on_load, self._show_error, "loading the routine")
-        self.handout_button = widgets.Button(description="Write handout", icon="print")
-        self.handout_button.add_class("bk-builder-handout")
         click(self.handout_button, self._on_handout, self._show_error, "writing the handout")
         self.status = widgets.HTML()
         self.status.add_class("bk-builder-status")
-        self.downloads = widgets.HTML()
-        self.downloads.add_class("bk-builder-downloads")
 
         editor = widgets.VBox(
             [
@@ -196,22 +182,17 @@ class RoutineBuilder(widgets.VBox):
             ],
             layout=widgets.Layout(width="60%", padding="0 0 0 1em"),
         )
-        files = widgets.HBox([self.save_button, self.saved, self.load_button, self.handout_button])
         super().__init__(
             [
                 widgets.HBox([self.picker.box, editor]),
-                self.total,
-                self.chart,
-                widgets.HTML("<b>Checks</b>"),
-                self.findings,
-                files,
+                *self.summary.rows,
+                self.files.box,
                 self.status,
                 self.downloads,
             ],
             **kwargs,
         )
         self.add_class("bk-builder")
-        self._fill_saved()
         self._refresh(select=0 if len(self._routine) else None, notify=False)
 
     # -- public state ---------------------------------------------------------------
@@ -219,6 +200,16 @@ class RoutineBuilder(widgets.VBox):
     def routine(self) -> Routine:
         """The routine being built (a new object after Load)."""
         return self._routine
+
+    @property
+    def folder(self) -> Path:
+        """Where Save and Load read and write routine files."""
+        return self.files.folder
+
+    @property
+    def handout_folder(self) -> Path | None:
+        """Where Write handout writes: ``folder``, or ``None`` for the default."""
+        return self.files.handout_folder
 
     @property
     def profile(self) -> Profile | None:
@@ -326,30 +317,15 @@ class RoutineBuilder(widgets.VBox):
         self._refresh(select=min(index, left - 1) if left else None)
 
     # -- files ----------------------------------------------------------------------
-    def _fill_saved(self) -> None:
-        files = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
-        self.saved.options = [(path.stem, str(path)) for path in files]
-
     def _on_save(self, button: widgets.Button | None = None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path, updating = free_path_for(self._routine, self.folder)
-        self._routine.save(path)
-        self._fill_saved()
-        self.saved.value = str(path)
-        taken = path.name != f"{file_stem(self._routine.name)}.json"
-        if updating:
-            self._say(f"Updated {path}")
-        elif taken:
-            self._say(f"Saved to {path} (a different routine already has the plain name)")
-        else:
-            self._say(f"Saved to {path}")
+        self._say(self.files.save(self._routine))
 
     def _on_load(self, button: widgets.Button | None = None) -> None:
         if self.saved.value is None:
             self._say(f"No saved routines in {self.folder} yet.", error=True)
             return
         try:
-            routine = Routine.load(self.saved.value, catalog=self.catalog)
+            routine = self.files.load(self.catalog)
         except (RoutineError, FileNotFoundError) as error:
             self._say(str(error), error=True)
             return
@@ -364,23 +340,11 @@ class RoutineBuilder(widgets.VBox):
         self._refresh(select=0 if len(routine) else None)
 
     def _on_handout(self, button: widgets.Button | None = None) -> None:
-        from ..handout import write_handouts
-
         if not len(self._routine):
             self._say("Add a stretch before writing a handout.", error=True)
             return
-        self.downloads.value = ""
         self._say("Writing the handout as a web page and as a PDF...")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
-            paths = write_handouts(self._routine, self.handout_folder, profile=self._profile)
-        names = " and ".join(path.name for path in paths)
-        said = f"Handout written to {paths[0].parent}: {names}."
-        for warning in caught:  # such as a character no PDF font has: said here too
-            if issubclass(warning.category, UserWarning):
-                said += f" {warning.message}"
-        self._say(said)
-        self.downloads.value = download_links_html(paths)
+        self._say(self.files.write_handout(self._routine, self._profile))
 
     # -- showing --------------------------------------------------------------------
     def _say(self, text: str, error: bool = False) -> None:
@@ -394,9 +358,6 @@ class RoutineBuilder(widgets.VBox):
 
     def _refresh(self, select: int | None, notify: bool = True) -> None:
         """Redraw everything from the routine; then tell the ``on_change`` listeners."""
-        from ..charts import routine_time_by_area
-        from ..guidance import check_routine
-
         routine = self._routine
         self._syncing = True
         try:
@@ -405,13 +366,7 @@ class RoutineBuilder(widgets.VBox):
         finally:
             self._syncing = False
         self._show_dose()
-        count = len(routine)
-        noun = "stretch" if count == 1 else "stretches"
-        self.total.value = (
-            f"Total time: <b>{format_duration(routine.total_seconds())}</b> ({count} {noun})"
-        )
-        self.chart.value = figure_to_png(routine_time_by_area(routine), dpi=self._dpi)
-        self.findings.value = findings_html(check_routine(routine, self._profile))
+        self.summary.show(routine, self._profile)
         if notify:
             self._changed()
 
