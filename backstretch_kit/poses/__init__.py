@@ -8,9 +8,10 @@ that shows the movement. A physiotherapist who adds a stretch to the catalog
 adds two rows here and gets its picture.
 
 Inside, one module per step: ``_parse`` reads and checks the file,
-``_geometry`` and ``_props`` pose the body and place its kit (arithmetic only),
-``_paint`` draws it with matplotlib, and ``_render`` turns a stretch id into a
-Figure and a Figure into file bytes. :func:`picture_bytes` is the one way to get
+``_skeleton`` (the figure's tables), ``_geometry`` and ``_props`` pose the body
+and place its kit (arithmetic only), ``_paint`` and ``_body_paint`` draw it with
+matplotlib, and ``_render`` turns a stretch id into a Figure and a Figure into
+file bytes. :func:`picture_bytes` is the one way to get
 a picture's bytes, for the handout and the widgets alike. matplotlib is imported
 only when something is drawn.
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from .._data import data_path
-from ._geometry import ANGLE_COLUMNS
 from ._parse import ARROW_DEFAULTS, PHASES, Arrow, Pose, PoseError, Row, parse_row
+from ._skeleton import ANGLE_COLUMNS
 
 __all__ = ["PoseTable", "default_catalog", "load_poses", "pose_table"]
 

@@ -1,20 +1,23 @@
-"""Painting a posed figure with matplotlib: body capsules, face, props, tint and arrow.
+"""Painting a posed figure with matplotlib: the frame, ground, props, body, arrow and labels.
 
 matplotlib is imported inside the functions, so importing this module stays cheap.
 Geometry comes from :mod:`~backstretch_kit.poses._geometry` and
-:mod:`~backstretch_kit.poses._props`; this module only paints it. The framing
-(:func:`picture_window`) and the arrow's path (:func:`arrow_path`) are plain
-arithmetic too, so they can be checked for every pose without drawing.
+:mod:`~backstretch_kit.poses._props`; this module only paints it, in the order of
+:func:`draw_pose`, and leaves the body itself (capsules, tint, head, face) to
+:mod:`~backstretch_kit.poses._body_paint`. The framing (:func:`picture_window`) and
+the arrow's path (:func:`arrow_path`) are plain arithmetic too, so they can be
+checked for every pose without drawing.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ._geometry import FLOOR_VIEWS, SIDE_VIEWS, Body, Point, Segment
+from ._body_paint import circle, draw_body, draw_head, draw_tint, polygon
 from ._props import Prop
+from ._skeleton import FLOOR_VIEWS, Body, Point
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -23,7 +26,6 @@ __all__ = [
     "LABEL_COLOUR",
     "LABEL_MIN_POINTS",
     "LABEL_POINTS",
-    "NEAR_COLOUR",
     "Window",
     "PICTURE_WIDTH_IN",
     "arrow_path",
@@ -32,9 +34,6 @@ __all__ = [
     "picture_window",
 ]
 
-TRUNK_PARTS = frozenset({"lower", "mid", "upper", "neck", "shoulders", "hips"})
-NEAR_COLOUR = "#3B4452"
-FAR_COLOUR = "#AAB2BC"
 PROP_COLOUR = "#C9CED4"
 PROP_EDGE = "#8D959E"
 ARROW_COLOUR = "#111111"
@@ -51,8 +50,6 @@ LABEL_POINTS = 10.0
 PICTURE_WIDTH_IN = 3.5
 LABEL_MIN_POINTS = 8.0
 WINDOW = (1.45, 1.2)  # data units shown per picture, so every figure has one scale
-#: Drawing order: the far limbs behind the trunk, the near limbs in front of it.
-LAYERS = {"far": (4, FAR_COLOUR), "body": (5, NEAR_COLOUR), "near": (6, NEAR_COLOUR)}
 
 
 @dataclass(frozen=True)
@@ -139,9 +136,9 @@ def draw_pose(
     _draw_ground(ax, window)
     _draw_props(ax, [p for p in props if p.behind], 2)
     if colour and tint:
-        _draw_tint(ax, body, tint, colour)
-    _draw_body(ax, body, tint, colour)
-    _draw_head(ax, body)
+        draw_tint(ax, body, tint, colour)
+    draw_body(ax, body, tint, colour)
+    draw_head(ax, body)
     _draw_props(ax, [p for p in props if not p.behind], 7)
     if moving is not None and start is not None:
         point, bend, shift, off = moving
@@ -174,7 +171,7 @@ def _draw_ground(ax: Axes, window: Window) -> None:
     x0, y0, x1, y1 = window.bounds
     corners = [(x0 - 0.06, y0 - 0.06), (x1 + 0.06, y0 - 0.06), (x1 + 0.06, y1 + 0.06)]
     corners.append((x0 - 0.06, y1 + 0.06))
-    _polygon(ax, corners, facecolor="#EEF0F2", edgecolor="none", zorder=0, gid="mat")
+    polygon(ax, corners, facecolor="#EEF0F2", edgecolor="none", zorder=0, gid="mat")
 
 
 def _draw_props(ax: Axes, props: list[Prop], z: float) -> None:
@@ -182,7 +179,7 @@ def _draw_props(ax: Axes, props: list[Prop], z: float) -> None:
         solid = {"facecolor": PROP_COLOUR, "edgecolor": PROP_EDGE, "lw": 1, "zorder": z}
         for kind, pts in prop.shapes:
             if kind == "poly":
-                _polygon(ax, pts, **solid, gid=prop.kind)
+                polygon(ax, pts, **solid, gid=prop.kind)
             elif kind == "line":
                 xs, ys = zip(*pts, strict=True)
                 strap = prop.kind == "strap"
@@ -197,109 +194,7 @@ def _draw_props(ax: Axes, props: list[Prop], z: float) -> None:
                 )
             elif kind == "circle":
                 (cx, cy), (r, _) = pts
-                _circle(ax, (cx, cy), r, **solid, gid=prop.kind)
-
-
-def _draw_tint(ax: Axes, body: Body, tint: tuple[str, ...], colour: str) -> None:
-    """A soft halo in the area colour round each tinted segment (only its back, for ``:back``)."""
-    backs = _backs(tint)
-    for seg in body.segments:
-        if seg.name in tint or seg.name in backs:
-            halo = _capsule(seg, 0.028)
-            if seg.name not in tint:
-                halo = _back_half(halo, seg, body.face_dir)
-            style = {"facecolor": colour, "edgecolor": "none", "alpha": 0.45, "zorder": 3}
-            _polygon(ax, halo, **style, gid="area-tint")
-
-
-def _draw_body(ax: Axes, body: Body, tint: tuple[str, ...], colour: str | None) -> None:
-    """Every segment as a capsule: far limbs light, tinted segments filled in the area colour."""
-    backs = _backs(tint)
-    for seg in body.segments:
-        z, shade = LAYERS[seg.layer]
-        fill = colour if (colour and seg.name in tint and seg.layer != "far") else shade
-        if seg.name in TRUNK_PARTS:
-            edge = fill
-        elif body.view == "above":
-            edge = "white"  # seen from above, legs cross and fold: keep them apart
-        else:
-            edge = shade  # a tinted limb keeps a dark outline: a grey tint is not a far limb
-        tinted = fill != shade
-        _polygon(
-            ax,
-            _capsule(seg),
-            facecolor=fill,
-            edgecolor=edge,
-            lw=0.8,
-            zorder=z + (0.5 if tinted else 0),
-            gid="area-segment" if tinted else seg.name,
-        )
-        if colour and seg.name in backs and seg.layer != "far":
-            back = _back_half(_capsule(seg), seg, body.face_dir)
-            _polygon(
-                ax, back, facecolor=colour, edgecolor="none", zorder=z + 0.5, gid="area-segment"
-            )
-
-
-def _backs(tint: tuple[str, ...]) -> set[str]:
-    """The segments tinted only on their back half (``"neck:back"`` -> ``"neck"``)."""
-    return {t.partition(":")[0] for t in tint if t.endswith(":back")}
-
-
-def _draw_head(ax: Axes, body: Body) -> None:
-    """The head, with a nose seen from the side or a face seen from the front or above."""
-    # a head nodding toward the viewer comes in front of its (tinted) neck and of a hand on
-    # its back, with a light rim to keep its outline against them
-    nodding = body.nod > 0
-    _circle(
-        ax,
-        body.head_centre,
-        body.head_radius,
-        facecolor=NEAR_COLOUR,
-        edgecolor="white" if nodding else "none",
-        lw=1.2 if nodding else None,
-        zorder=5.6 if nodding else 5,
-        gid="head",
-    )
-    if body.view not in SIDE_VIEWS:
-        _draw_face(ax, body)
-        return
-    nose = (
-        body.head_centre[0] + 0.9 * body.head_radius * math.cos(math.radians(body.face_dir)),
-        body.head_centre[1] + 0.9 * body.head_radius * math.sin(math.radians(body.face_dir)),
-    )
-    r = body.head_radius * 0.3
-    _circle(ax, nose, r, facecolor=NEAR_COLOUR, edgecolor="none", zorder=5, gid="nose")
-
-
-def _draw_face(ax: Axes, body: Body) -> None:
-    """Seen from the front: two eyes that slide sideways as the head turns and down as it
-    nods, and a nose at the edge of the head once it is turned or nodded far enough."""
-    r, (hx, hy) = body.head_radius, body.head_centre
-    across = (math.cos(math.radians(body.face_dir)), math.sin(math.radians(body.face_dir)))
-    up = (-across[1], across[0])
-    turn, nod = math.radians(body.head_turn), math.radians(body.nod)
-    z = 5.7 if body.nod > 0 else 5.5  # over the head, which comes forward when it nods
-
-    def at(k: float, v: float, most: float) -> Point:
-        reach = math.hypot(k, v)
-        if reach > most:  # keep the feature on the head
-            k, v = k * most / reach, v * most / reach
-        return (hx + k * r * across[0] + v * r * up[0], hy + k * r * across[1] + v * r * up[1])
-
-    for eye in (-0.38, 0.38):
-        k = max(-0.82, min(0.82, eye * math.cos(turn) + 0.75 * math.sin(turn) * math.cos(nod)))
-        v = 0.12 * math.cos(nod) - 0.75 * math.sin(nod)
-        _circle(
-            ax, at(k, v, 0.85), r * 0.13, facecolor="white", edgecolor="none", zorder=z, gid="eye"
-        )
-    if abs(body.head_turn) > 30 or body.nod > 30:
-        k = math.copysign(0.95, body.head_turn) if abs(body.head_turn) > 30 else 0.0
-        v = -0.12 * math.cos(nod) - 0.95 * math.sin(nod)
-        nose = at(k, v, 0.96)
-        _circle(
-            ax, nose, r * 0.24, facecolor=NEAR_COLOUR, edgecolor="none", zorder=z - 0.5, gid="nose"
-        )
+                circle(ax, (cx, cy), r, **solid, gid=prop.kind)
 
 
 def arrow_path(
@@ -368,18 +263,6 @@ def _draw_labels(ax: Axes, body: Body, side_drawn: str) -> None:
         _corner_text(ax, f"{side_drawn} side", (0.98, 0.97), ha="right", va="top")
 
 
-def _polygon(ax: Axes, points: list[Point], **style: Any) -> None:
-    from matplotlib.patches import Polygon
-
-    ax.add_patch(Polygon(points, closed=True, **style))
-
-
-def _circle(ax: Axes, centre: Point, radius: float, **style: Any) -> None:
-    from matplotlib.patches import Circle
-
-    ax.add_patch(Circle(centre, radius, **style))
-
-
 def label_points(ax: Axes) -> float:
     """The corner labels' size in points for a picture drawn into ``ax``."""
     # the box the Axes was given, before an equal aspect shrinks it to fit the drawing
@@ -398,31 +281,3 @@ def _corner_text(ax: Axes, text: str, where: Point, *, ha: str, va: str) -> None
         color=LABEL_COLOUR,
         zorder=9,  # over the mat and any limb that reaches the corner
     )
-
-
-def _capsule(seg: Segment, extra: float = 0.0, n: int = 10) -> list[Point]:
-    """The outline of a segment: two half circles joined, ``extra`` wider all round."""
-    (x0, y0), (x1, y1) = seg.start, seg.end
-    r = seg.radius + extra
-    theta = math.atan2(y1 - y0, x1 - x0)
-    pts = []
-    for k in range(n + 1):
-        a = theta - math.pi / 2 + math.pi * k / n
-        pts.append((x1 + r * math.cos(a), y1 + r * math.sin(a)))
-    for k in range(n + 1):
-        a = theta + math.pi / 2 + math.pi * k / n
-        pts.append((x0 + r * math.cos(a), y0 + r * math.sin(a)))
-    return pts
-
-
-def _back_half(points: list[Point], seg: Segment, face_dir: float) -> list[Point]:
-    """The part of a capsule outline behind the segment's axis: away from where the face points."""
-    (x0, y0), (x1, y1) = seg.start, seg.end
-    length = math.hypot(x1 - x0, y1 - y0) or 1.0
-    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
-    fx, fy = math.cos(math.radians(face_dir)), math.sin(math.radians(face_dir))
-    if nx * fx + ny * fy > 0:  # make the normal point to the back
-        nx, ny = -nx, -ny
-    # the capsule's outline runs round in order, so the kept points stay one run (closed
-    # along the axis through the two tips)
-    return [(x, y) for x, y in points if (x - x0) * nx + (y - y0) * ny >= -1e-9]

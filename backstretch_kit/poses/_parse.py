@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _geometry as geo
+from . import _skeleton as sk
+from ._geometry import pose_body
 from ._props import BED_TOP, DEFAULT_ANCHORS, PROPS, Prop, place_props
 
 __all__ = ["ARROW_DEFAULTS", "PHASES", "Pose", "PoseError", "Row", "parse_row"]
@@ -55,23 +56,23 @@ FLOOR_TOLERANCE = 0.012  # body heights: resting flesh may touch, not sink
 #: Joint ranges (degrees), checked in the views where the angle means that joint.
 #: Generous: a pictogram may exaggerate, but a knee may not bend backwards.
 LIMITS: dict[str, tuple[float, float, tuple[str, ...]]] = {
-    "near_knee": (-8.0, 165.0, geo.SIDE_VIEWS),
-    "far_knee": (-8.0, 165.0, geo.SIDE_VIEWS),
-    "near_elbow": (-10.0, 160.0, geo.SIDE_VIEWS),
-    "far_elbow": (-10.0, 160.0, geo.SIDE_VIEWS),
+    "near_knee": (-8.0, 165.0, sk.SIDE_VIEWS),
+    "far_knee": (-8.0, 165.0, sk.SIDE_VIEWS),
+    "near_elbow": (-10.0, 160.0, sk.SIDE_VIEWS),
+    "far_elbow": (-10.0, 160.0, sk.SIDE_VIEWS),
     "near_hip": (-45.0, 150.0, ("side",)),
     "far_hip": (-45.0, 150.0, ("side",)),
     "near_shoulder": (-80.0, 190.0, ("side",)),
     "far_shoulder": (-80.0, 190.0, ("side",)),
-    "near_ankle": (-40.0, 100.0, geo.SIDE_VIEWS),
-    "far_ankle": (-40.0, 100.0, geo.SIDE_VIEWS),
-    "lumbar": (-45.0, 75.0, geo.VIEWS),
-    "thoracic": (-45.0, 75.0, geo.VIEWS),
-    "neck": (-70.0, 80.0, geo.VIEWS),
-    "head": (-40.0, 40.0, geo.VIEWS),
-    "head_turn": (-85.0, 85.0, geo.VIEWS),
-    "nod": (-30.0, 70.0, geo.VIEWS),
-    "twist": (-80.0, 80.0, geo.VIEWS),
+    "near_ankle": (-40.0, 100.0, sk.SIDE_VIEWS),
+    "far_ankle": (-40.0, 100.0, sk.SIDE_VIEWS),
+    "lumbar": (-45.0, 75.0, sk.VIEWS),
+    "thoracic": (-45.0, 75.0, sk.VIEWS),
+    "neck": (-70.0, 80.0, sk.VIEWS),
+    "head": (-40.0, 40.0, sk.VIEWS),
+    "head_turn": (-85.0, 85.0, sk.VIEWS),
+    "nod": (-30.0, 70.0, sk.VIEWS),
+    "twist": (-80.0, 80.0, sk.VIEWS),
 }
 
 #: The segments whose length factor, when small, marks a limb as pointing out of the
@@ -106,7 +107,7 @@ class Pose:
     arrow: Arrow | None
     tint: tuple[str, ...]
     scale: dict[str, float]
-    body: geo.Body
+    body: sk.Body
     placed: tuple[Prop, ...]
 
 
@@ -133,7 +134,7 @@ def parse_row(row: Row, stretches: pd.DataFrame) -> Pose:
     """Check one row's cells, in the order of the columns, and pose its body."""
     sid = _stretch_id(row, stretches)
     phase = _choice(row, "phase", PHASES)
-    view = _choice(row, "view", geo.VIEWS)
+    view = _choice(row, "view", sk.VIEWS)
     angles = _angles(row, view)
     scale = _scale(row)
     _check_ranges(row, view, phase, angles, scale)
@@ -143,7 +144,7 @@ def parse_row(row: Row, stretches: pd.DataFrame) -> Pose:
     arrow = _arrow(row, phase)
     area = stretches.loc[sid, "body_area"] if "body_area" in stretches.columns else None
     tint = _tint(row, view) or DEFAULT_TINT.get(str(area), ())
-    body, placed = _place(row, phase, geo.pose_body(view, angles, scale), rest_on, props)
+    body, placed = _place(row, phase, pose_body(view, angles, scale), rest_on, props)
     return Pose(sid, phase, view, angles, rest_on, props, side, arrow, tint, scale, body, placed)
 
 
@@ -162,7 +163,7 @@ def _choice(row: Row, column: str, allowed: tuple[str, ...]) -> str:
 def _angles(row: Row, view: str) -> dict[str, float]:
     """Every angle column as degrees (blank is the neutral 0), and the ones this view allows."""
     angles: dict[str, float] = {}
-    for col in geo.ANGLE_COLUMNS:
+    for col in sk.ANGLE_COLUMNS:
         text = row[col]
         try:
             value = float(text) if text else 0.0
@@ -171,7 +172,7 @@ def _angles(row: Row, view: str) -> dict[str, float]:
         if not math.isfinite(value):
             raise row.error(col, f"{text!r} is not a number of degrees")
         angles[col] = value
-    if view not in geo.SIDE_VIEWS:
+    if view not in sk.SIDE_VIEWS:
         return angles
     for col in ("head_turn", "twist"):
         if angles[col]:
@@ -199,7 +200,7 @@ def _scale(row: Row) -> dict[str, float]:
             factor = float(value)
         except ValueError:
             raise row.error("scale", f"{item!r} is not part=factor") from None
-        if part not in geo.LENGTHS or not 0.05 <= factor <= 1.5:
+        if part not in sk.LENGTHS or not 0.05 <= factor <= 1.5:
             raise row.error("scale", f"{item!r}: needs a body part and a factor from 0.05 to 1.5")
         scale[key.strip()] = factor
     return scale
@@ -223,8 +224,8 @@ def _check_ranges(
 
 
 def _rest_on(row: Row) -> str:
-    if row["rest_on"] not in geo.POINT_NAMES:
-        points = ", ".join(geo.POINT_NAMES)
+    if row["rest_on"] not in sk.POINT_NAMES:
+        points = ", ".join(sk.POINT_NAMES)
         raise row.error("rest_on", f"{row['rest_on']!r} is not a body point ({points})")
     return row["rest_on"]
 
@@ -251,7 +252,7 @@ def _props(row: Row) -> tuple[tuple[str, tuple[str, ...]], ...]:
             raise row.error("props", f"{kind!r} is not one of {', '.join(PROPS)}")
         anchors = tuple(_items(anchor_text, "+"))
         for a in anchors:
-            if a not in geo.POINT_NAMES:
+            if a not in sk.POINT_NAMES:
                 raise row.error("props", f"{a!r} (in {item!r}) is not a body point")
         props.append((kind, anchors))
     return tuple(props)
@@ -270,7 +271,7 @@ def _arrow(row: Row, phase: str) -> Arrow | None:
             raise row.error("arrow", "blank: the stretch phase needs an arrow showing the movement")
         return None
     parts = text.split()
-    if parts[0] not in geo.POINT_NAMES or len(parts) > 4:
+    if parts[0] not in sk.POINT_NAMES or len(parts) > 4:
         raise row.error("arrow", f"{text!r} is not 'point [bend [shift [off]]]'")
     try:
         numbers = [float(x) for x in parts[1:]] + list(ARROW_DEFAULTS[len(parts) - 1 :])
@@ -295,7 +296,7 @@ def _tint(row: Row, view: str) -> tuple[str, ...]:
             raise row.error(
                 "tint", f"{t!r}: the part after ':' can only be {', '.join(TINT_PARTS)}"
             )
-        if part and view not in geo.SIDE_VIEWS:
+        if part and view not in sk.SIDE_VIEWS:
             raise row.error(
                 "tint", f"{t!r}: the back of a segment is tinted only in the side views"
             )
@@ -305,18 +306,18 @@ def _tint(row: Row, view: str) -> tuple[str, ...]:
 def _place(
     row: Row,
     phase: str,
-    body: geo.Body,
+    body: sk.Body,
     rest_on: str,
     props: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[geo.Body, tuple[Prop, ...]]:
+) -> tuple[sk.Body, tuple[Prop, ...]]:
     """Stand the body on its resting point and build its props; refuse what cannot be."""
     # the resting point sits on the floor (or the bed) at x = 0, so both phases share a frame
-    lift = geo.contact_radius(body, rest_on)
+    lift = sk.contact_radius(body, rest_on)
     if any(kind == "bed" for kind, _ in props):
         lift += BED_TOP
     rest_x, rest_y = body.points[rest_on]
     body = body.shifted(-rest_x, lift - rest_y)
-    if body.view in geo.FLOOR_VIEWS:
+    if body.view in sk.FLOOR_VIEWS:
         name, low = body.lowest()
         if low < -FLOOR_TOLERANCE:
             word = SEGMENT_WORDS.get(name, name.replace("_", " "))
@@ -340,5 +341,5 @@ def _items(text: str, sep: str) -> list[str]:
 
 @functools.cache
 def _segment_names() -> frozenset[str]:
-    body = geo.pose_body("front", dict.fromkeys(geo.ANGLE_COLUMNS, 0.0), {})
+    body = pose_body("front", dict.fromkeys(sk.ANGLE_COLUMNS, 0.0), {})
     return frozenset(s.name for s in body.segments)

@@ -12,7 +12,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ._geometry import FLOOR_VIEWS, SIDE_VIEWS, Body, Point, contact_radius, step
+from ._geometry import step
+from ._skeleton import FLOOR_VIEWS, SIDE_VIEWS, Body, Point, contact_radius
 
 __all__ = ["BED_TOP", "DEFAULT_ANCHORS", "PROPS", "Prop", "place_props"]
 

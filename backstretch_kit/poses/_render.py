@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..charts._style import draws_user_text
 from ..vocab import AREA_COLOURS
+from ._body_paint import NEAR_COLOUR
 from ._load import default_catalog, pose_table
-from ._paint import NEAR_COLOUR, draw_pose
+from ._paint import draw_pose
 from ._parse import PoseError
 
 if TYPE_CHECKING:  # pragma: no cover

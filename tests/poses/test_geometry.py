@@ -7,9 +7,10 @@ import math
 import pytest
 
 from backstretch_kit.poses import PHASES
-from backstretch_kit.poses._geometry import ANGLE_COLUMNS, Body, pose_body
+from backstretch_kit.poses._geometry import pose_body
 from backstretch_kit.poses._load import pose_table
 from backstretch_kit.poses._parse import Pose
+from backstretch_kit.poses._skeleton import ANGLE_COLUMNS, Body
 
 
 def posed(stretch_id: str, phase: str) -> Pose:

@@ -14,10 +14,10 @@ from matplotlib.figure import Figure
 
 from backstretch_kit import AREA_COLOURS, load_stretches
 from backstretch_kit.poses import draw_stretch
-from backstretch_kit.poses._geometry import FLOOR_VIEWS
 from backstretch_kit.poses._load import pose_table
 from backstretch_kit.poses._paint import WINDOW, Window, arrow_path, picture_window
 from backstretch_kit.poses._parse import Pose
+from backstretch_kit.poses._skeleton import FLOOR_VIEWS
 
 
 def paint_features(pose: Pose) -> set[str]:
