@@ -1,1 +1,1 @@
-"""Tests for backstretch_kit.widgets, one module per widget module (a package: names stay unique)."""
+"""Tests for backstretch_kit.widgets, a module per widget module (a package: names stay unique)."""
