@@ -23,7 +23,7 @@ What counts
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,7 @@ def _plan(program: Program, held: tuple[int, ...]) -> pd.DataFrame:
     count = len(program.routines)
     for number, day in enumerate(program.planned_days()):
         week = (day - program.start).days // 7 + 1
-        routine = program._week_routines(week, set(held))[number % count]
+        routine = program.ladder.week(week, held)[number % count]
         if id(routine) not in facts:
             facts[id(routine)] = _item_facts(routine)
         rows += [(day, week, number + 1, routine.name, *fact) for fact in facts[id(routine)]]
@@ -148,6 +148,30 @@ def _own(program: Program, frame: pd.DataFrame, columns: tuple[str, ...], what: 
     if "person" in frame.columns:
         frame = frame[frame["person"].to_numpy() == program.person]
     return frame
+
+
+class _Window(NamedTuple):
+    """What both tables start from: the person's rows, the range and its plan."""
+
+    sessions: pd.DataFrame
+    holds: pd.DataFrame
+    first: dt.date
+    stop: dt.date
+    held: list[int]  # weeks the pain rule kept at the week before's dose
+    plan: pd.DataFrame  # plan_table's rows for the days in the range
+
+
+def _window(
+    program: Program, sessions: pd.DataFrame, holds: pd.DataFrame, hold_needs: tuple[str, ...],
+    start: Any, end: Any,
+) -> _Window:  # fmt: skip
+    sessions = _own(program, sessions, _SESSION_NEEDS, "sessions")
+    holds = _own(program, holds, hold_needs, "holds")
+    first, stop = _range(program, start, end)
+    held = program.held_weeks(sessions)
+    plan = _plan(program, tuple(held))
+    plan = plan[(plan["day"] >= pd.Timestamp(first)) & (plan["day"] < pd.Timestamp(stop))]
+    return _Window(sessions, holds, first, stop, held, plan)
 
 
 def _weeks(program: Program, first: dt.date, stop: dt.date) -> list[int]:
@@ -204,18 +228,13 @@ def adherence(
     >>> table[["week", "planned_sessions"]].values.tolist()[:2]
     [[1, 3], [2, 3]]
     """
-    sessions = _own(program, sessions, _SESSION_NEEDS, "sessions")
-    holds = _own(program, holds, ("session_id", "actual_s", "completed", "started_at"), "holds")
-    first, stop = _range(program, start, end)
+    needs = ("session_id", "actual_s", "completed", "started_at")
+    sessions, holds, first, stop, held, plan = _window(program, sessions, holds, needs, start, end)
     weeks = np.array(_weeks(program, first, stop), dtype=np.int64)
     size = program.weeks + 1  # bins 1..weeks; bin 0 takes whatever is outside the range
-    held = program.held_weeks(sessions)
-    plan = _plan(program, tuple(held))
-    days = plan["day"].to_numpy()
-    keep = (days >= np.datetime64(first)) & (days < np.datetime64(stop))
-    plan_week = plan["week"].to_numpy()[keep]
-    planned_holds = np.bincount(plan_week, plan["holds"].to_numpy(dtype=float)[keep], size)
-    planned_s = np.bincount(plan_week, plan["hold_s"].to_numpy(dtype=float)[keep], size)
+    plan_week = plan["week"].to_numpy()
+    planned_holds = np.bincount(plan_week, plan["holds"].to_numpy(dtype=float), size)
+    planned_s = np.bincount(plan_week, plan["hold_s"].to_numpy(dtype=float), size)
     planned = np.array(program.planned_days(), dtype="datetime64[D]")
     planned = planned[(planned >= np.datetime64(first)) & (planned < np.datetime64(stop))]
     start_day = np.datetime64(program.start, "D")
@@ -262,11 +281,8 @@ def adherence_by_area(
     or done in the range, head to toe (``body_area`` is an ordered categorical).
     Columns :data:`AREA_COLUMNS`.
     """
-    sessions = _own(program, sessions, _SESSION_NEEDS, "sessions")
-    holds = _own(program, holds, ("body_area", "actual_s", "started_at"), "holds")
-    first, stop = _range(program, start, end)
-    plan = _plan(program, tuple(program.held_weeks(sessions)))
-    plan = plan[(plan["day"] >= pd.Timestamp(first)) & (plan["day"] < pd.Timestamp(stop))]
+    needs = ("body_area", "actual_s", "started_at")
+    _, holds, first, stop, _, plan = _window(program, sessions, holds, needs, start, end)
     planned = plan.groupby(["week", "body_area"], observed=True)["hold_s"].sum() / 60
     hold_week = _weeks_of(program, holds["started_at"], first, stop)
     done = pd.DataFrame(
@@ -325,8 +341,8 @@ def week_table(program: Program, sessions: pd.DataFrame | None = None) -> pd.Dat
         elif week in held:
             change = "last week's dose: the pain rose"
         else:
-            before = program._week_routines(week - 1, set(held))
-            change = dose_changes(before, program._week_routines(week, set(held))) or "same dose"
+            before, now = program.ladder.week(week - 1, held), program.ladder.week(week, held)
+            change = dose_changes(before, now) or "same dose"
         rows.append(
             (week, first, first + dt.timedelta(days=6), int(by_week.at[week, "sessions"]))
             + (by_week.at[week, "hold_s"] / 60, week in held, change)

@@ -28,10 +28,8 @@ The JSON file format is in :mod:`backstretch_kit.program_file`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ import pandas as pd
 
 from . import program_pain
 from .guidance import Finding, Profile, check_routine
+from .program_doses import DoseLadder, check_progressions
 from .program_rules import (
     DOSES,
     MAX_NOTES_CHARS,
@@ -49,10 +48,10 @@ from .program_rules import (
     WEEKDAYS,
     ProgramError,
     Progression,
-    _date,
-    _text,
-    _whole,
+    checked_date,
     checked_days,
+    checked_text,
+    checked_whole,
     copy_routine,
     dose_ceiling,
     dose_changes,
@@ -128,17 +127,17 @@ class Program:
 
     def __post_init__(self) -> None:
         set_ = functools.partial(object.__setattr__, self)
-        _text(self.person, "person", MAX_NAME_CHARS)
+        checked_text(self.person, "person", MAX_NAME_CHARS)
         routines = (
             (self.routines,) if isinstance(self.routines, Routine) else tuple(self.routines or ())
         )
         if not routines:
             raise ProgramError("a program needs at least one routine", field="routines")
         set_("routines", tuple(copy_routine(r, i) for i, r in enumerate(routines)))
-        _date(self.start, "start")
-        set_("weeks", _whole(self.weeks, "weeks", 1, MAX_WEEKS))
+        checked_date(self.start, "start")
+        set_("weeks", checked_whole(self.weeks, "weeks", 1, MAX_WEEKS))
         set_("days", checked_days(self.days))
-        if _date(self.review, "review") < self.start:
+        if checked_date(self.review, "review") < self.start:
             raise ProgramError(f"{self.review} is before the start, {self.start}", field="review")
         zone_of(self.time_zone)
         if not isinstance(self.session_time, dt.time) or self.session_time.tzinfo is not None:
@@ -149,9 +148,9 @@ class Program:
             )
         set_(
             "reminder_minutes",
-            _whole(self.reminder_minutes, "reminder_minutes", 0, MAX_REMINDER_MINUTES),
+            checked_whole(self.reminder_minutes, "reminder_minutes", 0, MAX_REMINDER_MINUTES),
         )
-        _text(self.notes, "notes", MAX_NOTES_CHARS, blank=True)
+        checked_text(self.notes, "notes", MAX_NOTES_CHARS, blank=True)
         self._check_profile()
         rules = tuple(self.progressions or ())
         for index, rule in enumerate(rules):
@@ -160,7 +159,7 @@ class Program:
                     f"must be a Progression, got {rule!r}", field=f"progressions[{index}]"
                 )
         set_("progressions", rules)
-        self._check_rules()
+        check_progressions(self.routines, rules, self.older_adult)
 
     def _check_profile(self) -> None:
         profile = self.profile
@@ -174,44 +173,6 @@ class Program:
                 "conditions only, the warning signs are asked before every session",
                 field="profile",
             )
-
-    def _static(self, routine: Routine, stretch_id: str) -> bool:
-        catalog = routine.catalog
-        if "dose_style" not in catalog.columns:
-            return True  # a hand-made catalog is judged by the static-hold figures
-        return str(catalog.at[stretch_id, "dose_style"]) == "static hold"
-
-    def _check_rules(self) -> None:
-        older = self.older_adult
-        in_program = {item.stretch_id: r for r in self.routines for item in r}
-        for index, rule in enumerate(self.progressions):
-            field = f"progressions[{index}]"
-            ceiling = dose_ceiling(rule.dose, older)
-            if rule.up_to is not None and rule.up_to > ceiling:
-                unit = " s" if rule.dose == "hold_s" else ""
-                raise ProgramError(
-                    f"up_to {rule.up_to:g}{unit} is past the {ceiling:g}{unit} the dose guidance "
-                    f"suggests{' for older adults' if older else ''}; a progression stops there",
-                    field=f"{field}.up_to",
-                )
-            for stretch_id in rule.stretch_ids:
-                if stretch_id not in in_program:
-                    raise ProgramError(
-                        f"{stretch_id!r} is in none of the routines", field=f"{field}.stretch_ids"
-                    )
-                if not self._static(in_program[stretch_id], stretch_id):
-                    raise ProgramError(
-                        f"{stretch_id!r} is a repeated movement: it keeps its own dose",
-                        field=f"{field}.stretch_ids",
-                    )
-            for other in self.progressions[:index]:
-                shared = [i for i in in_program if rule.applies_to(i) and other.applies_to(i)]
-                if other.dose == rule.dose and shared:
-                    raise ProgramError(
-                        f"a second {rule.dose} rule for {shared[0]!r}; "
-                        "give each stretch one rule per dose",
-                        field=field,
-                    )
 
     # -- plain facts ----------------------------------------------------------------------
     @property
@@ -239,7 +200,7 @@ class Program:
 
     def week_of(self, day: dt.date) -> int:
         """The program week (1-based) ``day`` falls in; ProgramError outside the program."""
-        day = _date(day, "date")
+        day = checked_date(day, "date")
         if not self.start <= day < self.end:
             raise ProgramError(
                 f"{day} is outside the program ({self.start} to {self.end - dt.timedelta(days=1)})",
@@ -266,84 +227,17 @@ class Program:
         """Every day with a planned session, in order (the same number each week)."""
         return list(self._planned)
 
-    # -- doses ----------------------------------------------------------------------------
-    def _dose_at(self, steps: int) -> tuple[tuple[tuple[float, int], ...], ...]:
-        """Every item's (hold_s, reps) after the progression has advanced ``steps`` weeks."""
-        older = self.older_adult
-        doses = []
-        for routine in self.routines:
-            items = []
-            for item in routine:
-                dose = {"hold_s": item.hold_s, "reps": item.reps}
-                if self._static(routine, item.stretch_id):
-                    for rule in self.progressions:
-                        if rule.applies_to(item.stretch_id):
-                            ceiling = min(dose_ceiling(rule.dose, older), rule.up_to or math.inf)
-                            raised = dose[rule.dose] + rule.step * (steps // rule.every_weeks)
-                            # never past the ceiling, and never below what was prescribed
-                            dose[rule.dose] = max(dose[rule.dose], min(raised, ceiling))
-                items.append((float(dose["hold_s"]), int(dose["reps"])))
-            doses.append(tuple(items))
-        return tuple(doses)
-
-    def _build(self, doses: tuple) -> tuple[Routine, ...]:
-        built = []
-        for routine, items in zip(self.routines, doses, strict=True):
-            new = [
-                dataclasses.replace(item, hold_s=hold, reps=reps)
-                for item, (hold, reps) in zip(routine, items, strict=True)
-            ]
-            built.append(
-                Routine(
-                    routine.name, new, routine.notes, routine.catalog,
-                    routine.get_ready_s, routine.switch_s, routine.transition_s,
-                )
-            )  # fmt: skip
-        return tuple(built)
-
-    def _cautions(self, routines: tuple[Routine, ...]) -> set[tuple]:
-        return {
-            (f.level, f.code, f.item, f.body_area, index)
-            for index, routine in enumerate(routines)
-            for f in check_routine(routine, self.profile)
-            if f.level in ("caution", "stop")
-        }
-
+    # -- doses (the progression itself is in program_doses) ---------------------------------
     @functools.cached_property
-    def _ladder(self) -> tuple[tuple[Routine, ...], ...]:
-        """The routines after 0, 1, 2... weeks of progression (at most ``weeks - 1``)."""
-        base = self._build(self._dose_at(0))
-        known = self._cautions(base)
-        ladder, last = [base], self._dose_at(0)
-        for steps in range(1, self.weeks):
-            doses = self._dose_at(steps)
-            if doses == last:
-                ladder.append(ladder[-1])
-                continue
-            routines = self._build(doses)
-            if self._cautions(routines) - known:
-                # one more step would be too much for some body area: the dose stays
-                ladder += [ladder[-1]] * (self.weeks - steps)
-                break
-            ladder.append(routines)
-            last = doses
-        return tuple(ladder)
-
-    def _steps(self, week: int, held: set[int]) -> int:
-        """Weeks the progression has advanced by 1-based ``week``: held weeks do not count."""
-        return (week - 1) - sum(1 for w in held if w <= week)
-
-    def _week_routines(self, week: int, held: set[int]) -> tuple[Routine, ...]:
-        # shared objects, for reading inside the package (adherence): never edited
-        return self._ladder[self._steps(week, held)]
+    def ladder(self) -> DoseLadder:
+        """The routines of each week of progression (shared: read them, never edit them)."""
+        return DoseLadder(self.routines, self.progressions, self.profile, self.weeks)
 
     def week_routines(self, week: int, sessions: pd.DataFrame | None = None) -> tuple[Routine, ...]:
         """Every routine with the doses of 1-based ``week`` (held weeks from ``sessions``)."""
-        _whole(week, "week", 1, self.weeks)
+        checked_whole(week, "week", 1, self.weeks)
         held = set() if sessions is None else set(self.held_weeks(sessions))
-        return tuple(
-            copy_routine(r, i) for i, r in enumerate(self._ladder[self._steps(week, held)])
-        )
+        return tuple(copy_routine(r, i) for i, r in enumerate(self.ladder.week(week, held)))
 
     def routine_for(self, day: dt.date, sessions: pd.DataFrame | None = None) -> Routine | None:
         """The routine planned on ``day`` with that week's doses; None on a day with none.
@@ -377,7 +271,7 @@ class Program:
 
         See :func:`.program_pain.advice`: the pain rule, this week's dose, the review.
         """
-        today = self.today() if today is None else _date(today, "today")
+        today = self.today() if today is None else checked_date(today, "today")
         return program_pain.advice(self, sessions, today)
 
     def week_summary(self, week: int, sessions: pd.DataFrame | None = None) -> str:
@@ -389,8 +283,8 @@ class Program:
             return text + ", at the starting dose."
         if week in held:
             return text + ", at last week's dose (the pain rose)."
-        now = self._ladder[self._steps(week, held)]
-        before = self._ladder[self._steps(week - 1, held)]
+        now = self.ladder.week(week, held)
+        before = self.ladder.week(week - 1, held)
         changes = dose_changes(before, now)
         return text + (f"; {changes}." if changes else ", at the same dose as last week.")
 

@@ -69,7 +69,7 @@ class ProgramError(ValueError):
 
 
 # -- checks of single values -------------------------------------------------------------
-def _whole(value: Any, field: str, low: int, high: int) -> int:
+def checked_whole(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
         raise ProgramError(f"must be a whole number, got {value!r}", field=field)
     if not low <= value <= high:
@@ -85,7 +85,7 @@ def _positive(value: Any, field: str, high: float) -> float:
     return float(value)
 
 
-def _text(value: Any, field: str, limit: int, *, blank: bool = False) -> str:
+def checked_text(value: Any, field: str, limit: int, *, blank: bool = False) -> str:
     if not isinstance(value, str) or (not blank and not value.strip()):
         raise ProgramError(
             f"must be {'' if blank else 'non-blank '}text, got {value!r}", field=field
@@ -95,7 +95,7 @@ def _text(value: Any, field: str, limit: int, *, blank: bool = False) -> str:
     return value
 
 
-def _date(value: Any, field: str) -> dt.date:
+def checked_date(value: Any, field: str) -> dt.date:
     # a datetime is a date too, but "which day" would depend on its zone: refused
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ProgramError(f"must be a date, got {value!r}", field=field)
@@ -204,15 +204,15 @@ class Progression:
         high = MAX_HOLD_S if self.dose == "hold_s" else MAX_REPS
         step = _positive(self.step, "step", high)
         if self.dose == "reps":
-            step = _whole(step, "step", 1, MAX_REPS)
+            step = checked_whole(step, "step", 1, MAX_REPS)
         object.__setattr__(self, "step", step)
         object.__setattr__(
-            self, "every_weeks", _whole(self.every_weeks, "every_weeks", 1, MAX_WEEKS)
+            self, "every_weeks", checked_whole(self.every_weeks, "every_weeks", 1, MAX_WEEKS)
         )
         if self.up_to is not None:
             up_to = _positive(self.up_to, "up_to", high)
             if self.dose == "reps":
-                up_to = _whole(up_to, "up_to", 1, MAX_REPS)
+                up_to = checked_whole(up_to, "up_to", 1, MAX_REPS)
             object.__setattr__(self, "up_to", up_to)
         ids = self.stretch_ids
         if isinstance(ids, str) or not all(isinstance(i, str) and i.strip() for i in ids):
@@ -252,7 +252,7 @@ def copy_routine(routine: Any, index: int) -> Routine:
 def checked_days(days: Any) -> int | tuple[str, ...]:
     """A program's ``days``: 1 to 7 sessions a week, or weekday names in week order."""
     if isinstance(days, int | float) and not isinstance(days, bool):
-        return _whole(days, "days", 1, 7)
+        return checked_whole(days, "days", 1, 7)
     if isinstance(days, str) or not isinstance(days, Sequence) or not days:
         raise ProgramError(
             f"must be 1 to 7, or a list of weekday names, got {days!r}", field="days"
