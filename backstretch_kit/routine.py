@@ -189,21 +189,13 @@ class Routine:
         )
 
     # -- editing ------------------------------------------------------------------
-    def add(
-        self,
-        stretch_id: str,
-        *,
-        hold_s: float | None = None,
-        reps: int | None = None,
-        sides: str | None = None,
-        rest_s: float | None = None,
-        note: str = "",
-        position: int | None = None,
-    ) -> None:
-        """Add a stretch, at the end or before ``position``; dose defaults to the catalog's."""
-        item = self.make_item(
-            stretch_id, hold_s=hold_s, reps=reps, sides=sides, rest_s=rest_s, note=note
-        )
+    def add(self, stretch_id: str, *, position: int | None = None, **dose: Any) -> None:
+        """Add a stretch, at the end or before ``position``.
+
+        ``dose`` is what :meth:`make_item` takes (``hold_s``, ``reps``, ``sides``,
+        ``rest_s``, ``note``); any dose not given is the catalog's.
+        """
+        item = self.make_item(stretch_id, **dose)
         if position is None:
             self._items.append(item)
         else:
