@@ -45,7 +45,7 @@ from .program import Program
 from .program_rules import ProgramError, Progression
 from .routine import RoutineError
 from .routine_file import routine_from_dict, routine_to_dict
-from .user_files import parse_json, read_text
+from .user_files import check_header, parse_json, read_text, refuse_unknown_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -98,16 +98,11 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     }
 
 
-def _refuse_unknown(data: Mapping[str, Any], known: tuple[str, ...], what: str, field: str | None):
-    unknown = [key for key in data if key not in known]
-    if unknown:
-        names = ", ".join(repr(key) for key in unknown)
-        where = f"{field}.{unknown[0]}" if field else str(unknown[0])
-        raise ProgramError(
-            f"unknown field {names} in {what} (known: {', '.join(known)}); "
-            "unknown fields are refused rather than dropped",
-            field=where,
-        )
+def _refuse_unknown(data: Mapping[str, Any], known: tuple[str, ...], what: str, field: str):
+    def error(message: str, key: str | None) -> ProgramError:
+        return ProgramError(message, field=f"{field}.{key}")
+
+    refuse_unknown_fields(data, known, what, error)
 
 
 def _object(value: Any, field: str) -> Mapping[str, Any]:
@@ -192,21 +187,10 @@ def program_from_dict(
 
 
 def _from_dict(data: Any, catalog: pd.DataFrame | None) -> Program:
-    if not isinstance(data, Mapping):
-        raise ProgramError(f"a program file holds a JSON object, got {type(data).__name__}")
-    _refuse_unknown(data, _FILE_FIELDS, "the program", None)
-    if data.get("format") != FILE_FORMAT:
-        raise ProgramError(
-            f"is not a backstretch program (expected {FILE_FORMAT!r}, got {data.get('format')!r})",
-            field="format",
-        )
-    version = data.get("version")
-    if version != FILE_VERSION or isinstance(version, bool):
-        raise ProgramError(
-            f"version {version!r} is not one this backstretch-kit reads "
-            f"(it reads version {FILE_VERSION})",
-            field="version",
-        )
+    def error(message: str, field: str | None) -> ProgramError:
+        return ProgramError(message, field=field)
+
+    data = check_header(data, "program", FILE_FORMAT, FILE_VERSION, _FILE_FIELDS, error)
     for name in (*_REQUIRED, "routines"):
         if name not in data:
             raise ProgramError("is missing; a program file needs it", field=name)

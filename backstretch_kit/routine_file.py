@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from .routine import Routine, RoutineError
 from .routine_item import DOSE_FIELDS
-from .user_files import parse_json, read_text
+from .user_files import check_header, parse_json, read_text, refuse_unknown_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -96,29 +96,15 @@ def routine_from_dict(
         for a wrong format or version, an unknown field or stretch id, or
         a dose that is not a sensible positive number.
     """
-    if not isinstance(data, Mapping):
-        raise RoutineError(
-            f"a routine file holds a JSON object, got {type(data).__name__}", path=source
-        )
-    _refuse_unknown(data, _FILE_FIELDS, "the routine", path=source)
-    if data.get("format") != FILE_FORMAT:
-        raise RoutineError(
-            f"is not a backstretch routine (expected {FILE_FORMAT!r}, got {data.get('format')!r})",
-            path=source,
-            field="format",
-        )
-    version = data.get("version")
-    if version != FILE_VERSION or isinstance(version, bool):
-        raise RoutineError(
-            f"version {version!r} is not one this backstretch-kit reads "
-            f"(it reads version {FILE_VERSION})",
-            path=source,
-            field="version",
-        )
+
+    def error(message: str, field: str | None) -> RoutineError:
+        return RoutineError(message, path=source, field=field)
+
+    data = check_header(data, "routine", FILE_FORMAT, FILE_VERSION, _FILE_FIELDS, error)
     timing = data.get("timing", {})
     if not isinstance(timing, Mapping):
         raise RoutineError(f"must be an object, got {timing!r}", path=source, field="timing")
-    _refuse_unknown(timing, _TIMING_FIELDS, "timing", path=source)
+    refuse_unknown_fields(timing, _TIMING_FIELDS, "timing", error)
     raw_items = data.get("items")
     if not isinstance(raw_items, list):
         raise RoutineError(
@@ -170,34 +156,19 @@ def read_routine_file(path: str | Path, catalog: pd.DataFrame | None = None) -> 
     return routine_from_dict(data, catalog, source=path)
 
 
-def _refuse_unknown(
-    data: Mapping[str, Any],
-    known: tuple[str, ...],
-    what: str,
-    *,
-    path: str | Path | None,
-    item: int | None = None,
-    stretch_id: str | None = None,
-) -> None:
-    unknown = [key for key in data if key not in known]
-    if unknown:
-        names = ", ".join(repr(key) for key in unknown)
-        raise RoutineError(
-            f"unknown field {names} in {what} (known: {', '.join(known)}); "
-            "unknown fields are refused rather than dropped",
-            path=path,
-            item=item,
-            stretch_id=stretch_id,
-            field=str(unknown[0]),
-        )
-
-
 def _add_item(routine: Routine, raw: Any, index: int, source: str | Path | None) -> None:
     if not isinstance(raw, Mapping):
         raise RoutineError(f"must be a JSON object, got {raw!r}", path=source, item=index)
     stretch_id = raw.get("stretch_id")
     label = stretch_id if isinstance(stretch_id, str) else None
-    _refuse_unknown(raw, _ITEM_FIELDS, "an item", path=source, item=index, stretch_id=label)
+    refuse_unknown_fields(
+        raw,
+        _ITEM_FIELDS,
+        "an item",
+        lambda message, field: RoutineError(
+            message, path=source, item=index, stretch_id=label, field=field
+        ),
+    )
     if label is None:
         raise RoutineError(
             f"must be a stretch id, got {stretch_id!r}", path=source, item=index, field="stretch_id"

@@ -16,6 +16,12 @@ naming the file, in bounded time and memory, and nothing is half-read:
 :func:`parse_json` does the same for JSON: documents nested too deeply for the
 parser, and integers of thousands of digits, are errors of the caller's class,
 not a RecursionError or a ValueError from deep inside :mod:`json`.
+
+:func:`check_header` and :func:`refuse_unknown_fields` are the checks every
+versioned document of ours (a routine, a program) starts with, in the same
+words: a JSON object, of our format and version, with no field we do not know.
+An unknown field is refused rather than dropped, so that a misspelt name is an
+error the user sees, not a value silently replaced by a default.
 """
 
 from __future__ import annotations
@@ -23,17 +29,26 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_USER_FILE_BYTES", "parse_json", "read_bytes", "read_text"]
+__all__ = [
+    "MAX_USER_FILE_BYTES",
+    "check_header",
+    "parse_json",
+    "read_bytes",
+    "read_text",
+    "refuse_unknown_fields",
+]
 
 #: Largest user file read: far above any real catalog, routine or export of one
 #: person (the shipped catalog is about 40 kB), far below what would strain memory.
 MAX_USER_FILE_BYTES = 50 * 1024 * 1024
 
 Raise = Callable[[str], Exception]
+#: Makes the caller's exception from a message and the field it is about (None: the whole).
+RaiseAt = Callable[[str, str | None], Exception]
 
 
 def _megabytes(count: int) -> str:
@@ -128,3 +143,56 @@ def parse_json(text: str, error: Raise) -> Any:
         raise error("is nested too deeply to be a plausible file") from None
     except ValueError as exc:  # an integer of thousands of digits, for one
         raise error(f"holds a value that cannot be read ({exc})") from None
+
+
+def refuse_unknown_fields(
+    data: Mapping[str, Any], known: tuple[str, ...], what: str, error: RaiseAt
+) -> None:
+    """Raise ``error(message, first unknown key)`` if ``data`` has a key not in ``known``.
+
+    ``what`` names the object in the message ("the routine", "an item").
+    """
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        names = ", ".join(repr(key) for key in unknown)
+        raise error(
+            f"unknown field {names} in {what} (known: {', '.join(known)}); "
+            "unknown fields are refused rather than dropped",
+            str(unknown[0]),
+        )
+
+
+def check_header(
+    data: Any, kind: str, file_format: str, version: int, known: tuple[str, ...], error: RaiseAt
+) -> Mapping[str, Any]:
+    """Check a document's shape, fields, ``format`` and ``version``; return it as a mapping.
+
+    Parameters
+    ----------
+    data
+        The parsed JSON document.
+    kind : str
+        What it should be, for messages: ``"routine"``, ``"program"``.
+    file_format, version
+        The ``format`` string and the one ``version`` this package reads.
+    known : tuple of str
+        Every top-level field a document of this kind may have.
+    error : callable
+        ``error(message, field)`` makes the caller's exception; ``field`` is None
+        when the document is not a JSON object at all.
+    """
+    if not isinstance(data, Mapping):
+        raise error(f"a {kind} file holds a JSON object, got {type(data).__name__}", None)
+    refuse_unknown_fields(data, known, f"the {kind}", error)
+    if data.get("format") != file_format:
+        raise error(
+            f"is not a backstretch {kind} (expected {file_format!r}, got {data.get('format')!r})",
+            "format",
+        )
+    found = data.get("version")
+    if found != version or isinstance(found, bool):
+        raise error(
+            f"version {found!r} is not one this backstretch-kit reads (it reads version {version})",
+            "version",
+        )
+    return data

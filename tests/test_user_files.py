@@ -11,7 +11,7 @@ import pytest
 from backstretch_kit.catalog import CatalogError, load_stretches
 from backstretch_kit.catalog_import import import_free_exercise_db
 from backstretch_kit.routine import Routine, RoutineError
-from backstretch_kit.user_files import parse_json, read_text
+from backstretch_kit.user_files import check_header, parse_json, read_text
 
 DEEP = "[" * 100_000 + "]" * 100_000
 BIG_INT = "[" + "9" * 5000 + "]"
@@ -132,3 +132,36 @@ def test_wrong_types_in_an_exercise_list_are_named(tmp_path: Path):
     path.write_text(json.dumps([entry]))
     with pytest.raises(CatalogError, match="exercise 1, field primaryMuscles: must be a list"):
         import_free_exercise_db(path)
+
+
+class Refused(ValueError):
+    def __init__(self, message: str, field: str | None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+HEADER = ("format", "version", "name")
+
+
+@pytest.mark.parametrize(
+    "document, field, words",
+    [
+        ([1, 2], None, "a routine file holds a JSON object, got list"),
+        ({"format": "backstretch-routine", "version": 1, "hold": 3}, "hold", "unknown field"),
+        ({"format": "backstretch-program", "version": 1}, "format", "is not a backstretch routine"),
+        ({"format": "backstretch-routine", "version": 2}, "version", "reads version 1"),
+        ({"format": "backstretch-routine", "version": True}, "version", "version True"),
+        ({"format": "backstretch-routine"}, "version", "version None"),
+    ],
+)
+def test_check_header_names_the_field_of_what_is_wrong(document, field, words):
+    """Not an object, an unknown field, another format, another version (True is not 1)."""
+    with pytest.raises(Refused, match=words) as refused:
+        check_header(document, "routine", "backstretch-routine", 1, HEADER, Refused)
+    assert refused.value.field == field
+
+
+def test_check_header_passes_a_good_document_back():
+    """A document of the right format and version comes back as it was."""
+    document = {"format": "backstretch-routine", "version": 1, "name": "Neck"}
+    assert check_header(document, "routine", "backstretch-routine", 1, HEADER, Refused) is document
