@@ -1,17 +1,16 @@
 """The one look shared by every chart in backstretch-kit.
 
 Kept apart from the chart modules so they read as "what to draw", and so a
-later chart (or the pictograms) can reuse the same fonts, greys and body-area
-colours. Like the charts, it imports matplotlib only inside functions, and it
-never touches pyplot or the global rcParams: every property is set on the
+later chart can reuse the same greys and body-area colours (text typed by people
+is drawn through :func:`~backstretch_kit.figure_text.draws_user_text`, shared
+with the pictograms). Like the charts, it imports matplotlib only inside
+functions, and it never touches pyplot or the global rcParams: every property is set on the
 artists themselves.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from ..vocab import AREA_COLOURS, BODY_AREAS
 
@@ -33,46 +32,6 @@ TICK_SIZE = 9.5
 
 #: What an empty chart says, so every chart says it the same way.
 NO_DATA = "No stretching logged yet"
-
-#: Families tried after DejaVu Sans for names typed in other scripts (Debian's
-#: fonts-noto-core, fonts-wqy-microhei, fonts-symbola); those not installed are skipped.
-FALLBACK_FAMILIES = (
-    "Noto Sans Arabic",
-    "Noto Sans Devanagari",
-    "WenQuanYi Micro Hei",
-    "Symbola",
-)
-
-_Drawer = TypeVar("_Drawer", bound=Callable[..., Any])
-
-
-@functools.cache
-def _families() -> tuple[str, ...]:
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return ("DejaVu Sans", *(name for name in FALLBACK_FAMILIES if name in installed))
-
-
-def draws_user_text(draw: _Drawer) -> _Drawer:
-    """Run a drawing function with text that is always text, in any script.
-
-    Names and notes are typed by people: a routine called "My $5 stretch" must
-    not be read as mathtext (an unbalanced ``$`` makes matplotlib raise), and a
-    name in Arabic or Chinese must not come out as empty boxes. Every Text made
-    inside the call gets ``parse_math=False`` and the fallback font families;
-    the global rcParams are untouched outside it.
-    """
-
-    @functools.wraps(draw)
-    def drawing(*args: Any, **kwargs: Any) -> Any:
-        import matplotlib
-
-        settings = {"text.parse_math": False, "font.family": list(_families())}
-        with matplotlib.rc_context(settings):
-            return draw(*args, **kwargs)
-
-    return drawing  # type: ignore[return-value]
 
 
 def area_colour(area: str) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..progress import (
     as_local_day,
     current_streak,
@@ -37,7 +38,7 @@ _MIN_WEEKS = 16
 _MAX_DAYS = 365
 
 
-@style.draws_user_text
+@draws_user_text
 def adherence_calendar(
     sessions: pd.DataFrame,
     ax: Axes | None = None,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..progress import (
     MEANINGFUL_CHANGE,
     PAIN_WEEKS,
@@ -43,7 +44,7 @@ _SERIES = (
 )
 
 
-@style.draws_user_text
+@draws_user_text
 def pain_trend(
     sessions: pd.DataFrame, ax: Axes | None = None, *, person: str | None = None
 ) -> Figure:

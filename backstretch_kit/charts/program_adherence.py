@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..progress import ProgressError
 from . import _style as style
 
@@ -31,7 +32,7 @@ _HELD = "#A6471A"
 _NEEDS = ("week", "first_day", "pain_after", "dose_held")
 
 
-@style.draws_user_text
+@draws_user_text
 def program_adherence(
     table: pd.DataFrame,
     ax: Axes | None = None,

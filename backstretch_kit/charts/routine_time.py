@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..vocab import BODY_AREAS
 from ..words import format_duration
 from . import _style as style
@@ -26,7 +27,7 @@ _AROUND_TINT = 0.65
 _LEGEND_GREY = "#777777"
 
 
-@style.draws_user_text
+@draws_user_text
 def routine_time_by_area(routine: Routine, ax: Axes | None = None) -> Figure:
     """Show where a routine spends its time, minutes per body area.
 

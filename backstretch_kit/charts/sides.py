@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..progress import side_table
 from ..vocab import BODY_AREAS
 from . import _style as style
@@ -23,7 +24,7 @@ UNEVEN = 0.05
 _BAR_HEIGHT = 0.66
 
 
-@style.draws_user_text
+@draws_user_text
 def side_balance(
     holds: pd.DataFrame,
     ax: Axes | None = None,

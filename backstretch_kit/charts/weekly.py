@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..figure_text import draws_user_text
 from ..progress import weekly_guideline, weekly_minutes
 from ..vocab import BODY_AREAS
 from . import _style as style
@@ -26,7 +27,7 @@ _BAR_DAYS = 6.0
 _MIN_WEEKS = 8
 
 
-@style.draws_user_text
+@draws_user_text
 def weekly_minutes_by_area(
     holds: pd.DataFrame, ax: Axes | None = None, *, person: str | None = None
 ) -> Figure:

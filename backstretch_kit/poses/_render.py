@@ -17,7 +17,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..charts._style import draws_user_text
+from ..figure_text import draws_user_text
 from ..vocab import AREA_COLOURS
 from ._body_paint import NEAR_COLOUR
 from ._load import default_catalog, pose_table

@@ -7,8 +7,7 @@ import io
 import matplotlib
 import pytest
 
-from backstretch_kit import charts, demo
-from backstretch_kit.charts import _style
+from backstretch_kit import charts, demo, figure_text
 from backstretch_kit.routine import Routine
 
 HOSTILE = [r"My $5 stretch", r"$\frac{1}$", "cost $x_{$", "50% $^$"]
@@ -41,7 +40,7 @@ def test_the_setting_stays_inside_the_chart_call():
     charts.routine_time_by_area(Routine.from_stretches(["chin-tuck"], name="$x$"))
     after = matplotlib.rcParams["text.parse_math"], list(matplotlib.rcParams["font.family"])
     assert before == after
-    assert _style._families()[0] == "DejaVu Sans"
+    assert figure_text._families()[0] == "DejaVu Sans"
 
 
 def test_a_stretch_name_with_dollars_in_a_user_catalog_draws_in_its_pictogram():
