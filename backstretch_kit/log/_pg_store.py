@@ -34,7 +34,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from . import _pg_schema, _schema
+from . import _pg_schema, _reads, _schema
 from ._checks import EPOCH, US, Hold, LogError, iso
 
 __all__ = ["RETRY_FOR_S", "PgStore"]
@@ -414,23 +414,12 @@ class PgStore:
 
     def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
-        where, params = _where("s.started_us", name, low, high)
-        return self._rows(
-            "SELECT s.session_id, p.person, s.routine_name, s.kind, s.started_us, s.ended_us, "
-            "s.pain_before, s.pain_after, s.notes FROM sessions s JOIN people p USING (person_id) "
-            f"WHERE true{where} ORDER BY s.started_us, s.session_id",
-            params,
-        )
+        return self._rows(*_reads.sessions(name, low, high))
 
     def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
-        where, params = _where("h.started_us", name, low, high)
-        return self._rows(
-            "SELECT h.hold_id, h.session_id, p.person, h.stretch_id, h.side, h.rep, h.planned_s, "
-            "h.actual_s, h.completed, h.started_us FROM holds h JOIN people p USING (person_id) "
-            f"WHERE true{where} ORDER BY h.started_us, h.hold_id",
-            params,
-        )
+        # Holds keep their person_id here (row-level security): no detour through sessions.
+        return self._rows(*_reads.holds(_reads.HOLDS_WITH_PERSON, name, low, high))
 
     def routine_json(self, session_id: int) -> str | None:
         """The routine snapshot stored with a session (None if it had none)."""
@@ -443,40 +432,31 @@ class PgStore:
 
     def daily_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """(day, person, stretch_id, held_us) rows for days ``low <= day < high``."""
-        where, params = _days(name, low, high)
-        return self._rows(
-            "SELECT t.day, p.person, t.stretch_id, t.held_us FROM daily_totals t "
-            f"JOIN people p USING (person_id) WHERE true{where}",
-            params,
-        )
+        return self._rows(*_reads.daily(name, low, high))
 
     def weekly_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """(week, stretch_id, held_us) rows for days ``low <= day < high``, by week and stretch."""
-        # Whole weeks from weekly_totals (a row per person, week and stretch);
-        # only the days of a partly covered first or last week from
-        # daily_totals, as SQLite's _totals.weekly_query does. One statement:
-        # one moment of the database. Sums of integers: exact in any order.
+        # Whole weeks from weekly_totals (a row per person, week and stretch:
+        # each connection sees only its own people's); only the days of a
+        # partly covered first or last week from daily_totals, as SQLite's
+        # _totals.weekly_query does. One statement: one moment of the
+        # database. Sums of integers: exact in any order.
         pick = "SELECT t.week, t.stretch_id, t.held_us FROM {} t WHERE true{}"
-        start = None if low is None else _schema.week_of(low + 6)
-        stop = None if high is None else _schema.week_of(high)
-        if start is not None and stop is not None and start >= stop:
-            where, params = _days(name, low, high)
-            parts = [pick.format("daily_totals", where)]
+        parts = _reads.week_parts(low, high)
+        if parts is None:
+            where, params = _reads.days(name, low, high)
+            tables = [pick.format("daily_totals", where)]
         else:
-            where, params = _person(name)
-            if start is not None:
-                where, params["start"] = where + " AND t.week >= :start", start
-            if stop is not None:
-                where, params["stop"] = where + " AND t.week < :stop", stop
-            parts = [pick.format("weekly_totals", where)]
-            for edge, (edge_low, edge_high) in enumerate(((low, start), (stop, high))):
-                if edge_low is not None and edge_high is not None and edge_low < edge_high:
-                    more, extra = _days(name, edge_low, edge_high, suffix=f"_{edge}")
-                    parts.append(pick.format("daily_totals", more))
-                    params |= extra
+            start, stop, edges = parts
+            where, params = _reads.weeks(name, start, stop)
+            tables = [pick.format("weekly_totals", where)]
+            for edge, (edge_low, edge_high) in enumerate(edges):
+                more, extra = _reads.days(name, edge_low, edge_high, suffix=f"_{edge}")
+                tables.append(pick.format("daily_totals", more))
+                params |= extra
         return self._rows(
             "SELECT week, stretch_id, SUM(held_us)::bigint FROM ("
-            + " UNION ALL ".join(parts)
+            + " UNION ALL ".join(tables)
             + ') w GROUP BY week, stretch_id ORDER BY week, stretch_id COLLATE "C"',
             params,
         )
@@ -615,38 +595,3 @@ def _add_totals(conn: Any, owner: int, hold: Hold) -> None:
             "held": _schema.held_us(hold.actual_s),
         },
     )
-
-
-def _where(
-    column: str, name: str | None, low: int | None, high: int | None
-) -> tuple[str, dict[str, Any]]:
-    where, params = "", {}
-    if low is not None:
-        where, params["low"] = f" AND {column} >= :low", low
-    if high is not None:
-        where, params["high"] = where + f" AND {column} < :high", high
-    if name is not None:
-        where, params["name"] = where + " AND p.person = :name", name
-    return where, params
-
-
-def _person(name: str | None) -> tuple[str, dict[str, Any]]:
-    """The filter of a totals read to one person (none: everyone this connection sees)."""
-    if name is None:
-        return "", {}
-    where = " AND t.person_id = (SELECT person_id FROM people WHERE person = :name)"
-    return where, {"name": name}
-
-
-def _days(
-    name: str | None, low: int | None, high: int | None, suffix: str = ""
-) -> tuple[str, dict[str, Any]]:
-    """The filter of a daily_totals read; the week bounds let an index walk the range."""
-    where, params = _person(name)
-    if low is not None:
-        where += f" AND t.week >= :low_week{suffix} AND t.day >= :low{suffix}"
-        params |= {f"low_week{suffix}": _schema.week_of(low), f"low{suffix}": low}
-    if high is not None:
-        where += f" AND t.week <= :high_week{suffix} AND t.day < :high{suffix}"
-        params |= {f"high_week{suffix}": _schema.week_of(high), f"high{suffix}": high}
-    return where, params

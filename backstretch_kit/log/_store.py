@@ -31,12 +31,12 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import _file, _totals
+from . import _file, _reads, _totals
 from ._checks import EPOCH, US, Hold, LogError, iso
 
 __all__ = ["Store", "is_open", "open_store", "person_id", "release"]
@@ -166,9 +166,12 @@ class Store:
 
         return self.retrying(attempt)
 
-    def read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        """Every row of one statement."""
-        return self.retrying(lambda: self._db.execute(sql, tuple(params)).fetchall())
+    def read(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Every row of one statement, its parameters by place or (a mapping) by name."""
+        values = params if isinstance(params, Mapping) else tuple(params)
+        return self.retrying(lambda: self._db.execute(sql, values).fetchall())
 
     # ----------------------------------------------------------------- writing
 
@@ -349,24 +352,11 @@ class Store:
 
     def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
-        where, params = _where("s.started_us", name, low, high)
-        return self.read(
-            "SELECT s.session_id, p.person, s.routine_name, s.kind, s.started_us, s.ended_us, "
-            "s.pain_before, s.pain_after, s.notes FROM sessions s JOIN people p USING (person_id) "
-            f"WHERE 1{where} ORDER BY s.started_us, s.session_id",
-            params,
-        )
+        return self.read(*_reads.sessions(name, low, high))
 
     def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
         """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
-        where, params = _where("h.started_us", name, low, high)
-        return self.read(
-            "SELECT h.hold_id, h.session_id, p.person, h.stretch_id, h.side, h.rep, h.planned_s, "
-            "h.actual_s, h.completed, h.started_us FROM holds h "
-            "JOIN sessions s USING (session_id) JOIN people p USING (person_id) "
-            f"WHERE 1{where} ORDER BY h.started_us, h.hold_id",
-            params,
-        )
+        return self.read(*_reads.holds(_reads.HOLDS_VIA_SESSION, name, low, high))
 
     def routine_json(self, session_id: int) -> str | None:
         """The routine snapshot stored with a session (None if it had none)."""
@@ -407,18 +397,6 @@ def _insert_hold(conn: sqlite3.Connection, session_id: int, hold: Hold) -> int:
         + (hold.actual_s, int(hold.completed), *hold.at),
     )
     return int(cursor.lastrowid)
-
-
-def _where(column: str, name: str | None, low: int | None, high: int | None) -> tuple[str, list]:
-    """The filter of a sessions or holds read: ``low <= column < high``, one person."""
-    where, params = "", []
-    if low is not None:
-        where, params = f" AND {column} >= ?", [low]
-    if high is not None:
-        where, params = where + f" AND {column} < ?", [*params, high]
-    if name is not None:
-        where, params = where + " AND p.person = ?", [*params, name]
-    return where, params
 
 
 # --------------------------------------------------------------------------- one store a file

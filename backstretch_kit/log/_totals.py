@@ -10,9 +10,9 @@ here only build SQL; the store runs it.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from . import _schema
+from . import _reads, _schema
+from ._reads import Params
 
 __all__ = ["add", "daily_query", "forget", "weekly_query"]
 
@@ -61,61 +61,32 @@ def forget(conn: sqlite3.Connection, owner: int) -> None:
     )
 
 
-def daily_query(name: str | None, low: int | None, high: int | None) -> tuple[str, list[Any]]:
+def daily_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
     """SQL for (day, person, stretch_id, held_us) rows of days ``low <= day < high``."""
-    return _daily(
-        "t.day, (SELECT person FROM people p WHERE p.person_id = t.person_id), "
-        "t.stretch_id, t.held_us",
-        name,
-        low,
-        high,
-    )
+    return _reads.daily(name, low, high)
 
 
-def weekly_query(name: str | None, low: int | None, high: int | None) -> tuple[str, list[Any]]:
+def weekly_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
     """SQL for (week, stretch_id, held_us) rows of days ``low <= day < high``.
 
     Rows come ordered by week and stretch, one per pair, whichever table they
     are read from.
     """
-    # The weeks wholly inside the range: from the Monday on or after low to
-    # the Monday on or before high (exclusive).
-    start = None if low is None else _schema.week_of(low + 6)
-    stop = None if high is None else _schema.week_of(high)
-    if name is not None or (start is not None and stop is not None and start >= stop):
-        sql, params = _daily(_BY_WEEK, name, low, high, _GROUP_BY_WEEK)
+    parts = _reads.week_parts(low, high)
+    # One person's weeks, or a range with no whole week: from the daily totals
+    # (SQLite's weekly totals are everyone's together).
+    if name is not None or parts is None:
+        where, params = _reads.days(name, low, high)
+        sql = f"SELECT {_BY_WEEK} FROM daily_totals t WHERE true{where}{_GROUP_BY_WEEK}"
         return sql + " ORDER BY 1, 2", params
     # Everyone: whole weeks from weekly_totals, about forty times fewer rows
     # than the daily ones; only the days of a partly covered first or last
     # week are summed from daily_totals. One statement: one moment of the file.
-    parts, params = ["SELECT week, stretch_id, held_us FROM weekly_totals t WHERE 1"], []
-    if start is not None:
-        parts[0] += " AND t.week >= ?"
-        params.append(start)
-    if stop is not None:
-        parts[0] += " AND t.week < ?"
-        params.append(stop)
-    for edge_low, edge_high in ((low, start), (stop, high)):
-        if edge_low is not None and edge_high is not None and edge_low < edge_high:
-            sql, more = _daily(_BY_WEEK, None, edge_low, edge_high, _GROUP_BY_WEEK)
-            parts.append(sql)
-            params += more
-    return " UNION ALL ".join(parts) + " ORDER BY 1, 2", params
-
-
-def _daily(
-    select: str, name: str | None, low: int | None, high: int | None, group: str = ""
-) -> tuple[str, list[Any]]:
-    """A read of daily_totals for days ``low <= day < high``, optionally one person's."""
-    where, params = "", []
-    if name is not None:
-        where += " AND t.person_id = (SELECT person_id FROM people WHERE person = ?)"
-        params.append(name)
-    # The week bounds let SQLite walk the (week, ...) index for a range.
-    if low is not None:
-        where += " AND t.week >= ? AND t.day >= ?"
-        params += [_schema.week_of(low), low]
-    if high is not None:
-        where += " AND t.week <= ? AND t.day < ?"
-        params += [_schema.week_of(high), high]
-    return f"SELECT {select} FROM daily_totals t WHERE 1{where}{group}", params
+    start, stop, edges = parts
+    where, params = _reads.weeks(None, start, stop)
+    parts_sql = [f"SELECT week, stretch_id, held_us FROM weekly_totals t WHERE true{where}"]
+    for edge, (edge_low, edge_high) in enumerate(edges):
+        more, extra = _reads.days(None, edge_low, edge_high, suffix=f"_{edge}")
+        parts_sql.append(f"SELECT {_BY_WEEK} FROM daily_totals t WHERE true{more}{_GROUP_BY_WEEK}")
+        params |= extra
+    return " UNION ALL ".join(parts_sql) + " ORDER BY 1, 2", params
