@@ -36,8 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import _file, _reads, _totals
-from ._checks import EPOCH, US, Hold, LogError, iso
+from . import _file, _reads, _session_rules, _totals
+from ._checks import EPOCH, US, Hold, LogError
 
 __all__ = ["Store", "is_open", "open_store", "person_id", "release"]
 
@@ -208,11 +208,7 @@ class Store:
 
         def work(conn: sqlite3.Connection) -> int:
             owner, session_start = self._open_session(conn, session_id)
-            if us < session_start:
-                raise LogError(
-                    f"hold starts at {iso(us, offset_s)}, before its session {session_id} "
-                    f"started ({iso(session_start, offset_s)})"
-                )
+            _session_rules.hold_not_before(session_id, hold.at, session_start)
             hold_id = _insert_hold(conn, session_id, hold)
             _totals.add(conn, owner, hold.stretch_id, us, offset_s, hold.actual_s)
             return hold_id
@@ -232,11 +228,7 @@ class Store:
                 "UNION ALL SELECT started_us FROM holds WHERE session_id = ?1)",
                 (session_id,),
             ).fetchone()
-            if us < latest:
-                raise LogError(
-                    f"session {session_id} cannot end at {iso(us, offset_s)}: it has a start "
-                    f"or a hold at {iso(latest, offset_s)}"
-                )
+            _session_rules.end_not_before(session_id, at, latest)
             conn.execute(
                 "UPDATE sessions SET ended_us = ?, ended_offset_s = ?, pain_after = ?, "
                 "notes = COALESCE(?, notes) WHERE session_id = ?",
@@ -338,11 +330,7 @@ class Store:
             "SELECT person_id, started_us, ended_us FROM sessions WHERE session_id = ?",
             (session_id,),
         ).fetchone()
-        if row is None:
-            raise LogError(f"unknown session id {session_id} in {self.path}")
-        if row[2] is not None:
-            raise LogError(f"session {session_id} is finished; it takes no more holds")
-        return int(row[0]), int(row[1])
+        return _session_rules.open_session(row, session_id, str(self.path))
 
     # ----------------------------------------------------------------- reading
 

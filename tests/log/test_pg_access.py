@@ -41,7 +41,7 @@ def clinic_db(pg_server, pg_url):
             admin.finish_session(sid, pain_after=2, ended_at=T0 + timedelta(minutes=5))
             sessions[person] = admin.start_session(person, started_at=T0 + timedelta(days=1))
         ids = {
-            p: admin._store._rows("SELECT person_id FROM people WHERE person = :n", {"n": p})[0][0]
+            p: admin._store.rows("SELECT person_id FROM people WHERE person = :n", {"n": p})[0][0]
             for p in roles
         }
     database = pg_url.rsplit("/", 1)[-1]

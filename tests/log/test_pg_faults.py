@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from backstretch_kit.log import LogError, SessionLog, _pg_store
+from backstretch_kit.log import LogError, SessionLog, _pg_conn
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -160,7 +160,7 @@ def test_a_hold_that_cannot_be_stored_raises_and_is_not_there(
 ) -> None:
     """With the server down past the retry window, record_hold raises LogError saying the hold
     was NOT stored; once it is back, the same log goes on, and only acknowledged holds exist."""
-    monkeypatch.setattr(_pg_store, "RETRY_FOR_S", 2.0)
+    monkeypatch.setattr(_pg_conn, "RETRY_FOR_S", 2.0)
     with SessionLog(pg_url) as log:
         sid = log.start_session("me")
         kept = log.record_hold(sid, "sphinx", "both", 1, 30, 30)
