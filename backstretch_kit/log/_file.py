@@ -35,7 +35,7 @@ __all__ = [
 
 # How long one attempt waits for another writer (SQLite's own busy handler);
 # the store retries beyond that.
-_BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_S = 5.0
 
 # SQLite's primary result codes that get words of their own here.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR, _SQLITE_CORRUPT = 5, 6, 10, 11
@@ -119,7 +119,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # check_same_thread=False: calls arrive on other threads than the one
         # that opened the log; the store's lock serialises the use.
         conn = sqlite3.connect(
-            path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
         raise LogError(f"cannot open session log {path}: {exc}") from exc
@@ -147,7 +147,7 @@ def _check_sound(conn: sqlite3.Connection, path: Path) -> None:
 
     About 1.5 s for a log of 1,000,000 holds (220 MB) on these machines, a few
     milliseconds for a year of one person's stretching; a log is opened once
-    per program (see ``_store.open_store``), so this is paid once.
+    per program (see ``_open_stores.open_store``), so this is paid once.
     """
     try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]

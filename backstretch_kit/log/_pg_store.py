@@ -36,12 +36,16 @@ from ._pg_conn import PgConnection
 __all__ = ["PgStore"]
 
 
-class PgStore(PgConnection):
+class PgStore(PgConnection, _reads.Readers):
     """A clinic's session log in PostgreSQL: the writers and readers ``SessionLog`` calls.
 
     Opened as a :class:`PgConnection` (same parameters, same errors); each
-    method is one call of :meth:`PgConnection.run`.
+    method is one call of :meth:`PgConnection.run`. The readers it shares
+    with the SQLite store come from :class:`_reads.Readers`.
     """
+
+    # Holds keep their person_id here (row-level security): no detour through sessions.
+    HOLDS = _reads.HOLDS_WITH_PERSON
 
     # ----------------------------------------------------------------- writing
 
@@ -195,7 +199,7 @@ class PgStore(PgConnection):
             ),
             {"s": session_id},
         ).first()
-        return _session_rules.open_session(row, session_id, str(self.label))
+        return _session_rules.open_session(row, session_id, self.label)
 
     # ----------------------------------------------------------------- reading
 
@@ -204,31 +208,8 @@ class PgStore(PgConnection):
         rows = self.rows('SELECT person FROM people ORDER BY person COLLATE "C"', {})
         return [name for (name,) in rows]
 
-    def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
-        return self.rows(*_reads.sessions(name, low, high))
-
-    def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
-        # Holds keep their person_id here (row-level security): no detour through sessions.
-        return self.rows(*_reads.holds(_reads.HOLDS_WITH_PERSON, name, low, high))
-
-    def routine_json(self, session_id: int) -> str | None:
-        """The routine snapshot stored with a session (None if it had none)."""
-        rows = self.rows(
-            "SELECT routine_json FROM sessions WHERE session_id = :s", {"s": session_id}
-        )
-        if not rows:
-            raise LogError(f"unknown session id {session_id} in {self.label}")
-        return rows[0][0]
-
-    def daily_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """(day, person, stretch_id, held_us) rows for days ``low <= day < high``."""
-        return self.rows(*_reads.daily(name, low, high))
-
-    def weekly_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """(week, stretch_id, held_us) rows for days ``low <= day < high``, by week and stretch."""
-        return self.rows(*_pg_totals.weekly_query(name, low, high))
+    # The weekly totals have a row per person here (see _pg_totals).
+    weekly_query = staticmethod(_pg_totals.weekly_query)
 
     # The names SessionLog's CSV code would call; PostgreSQL logs do not offer CSV yet.
     def snapshot(self, work: Any) -> Any:

@@ -11,6 +11,10 @@ found through its session in SQLite, while PostgreSQL keeps ``person_id`` on
 each hold (its row-level security needs it there) and joins people directly;
 the store says which with :data:`HOLDS_VIA_SESSION` or
 :data:`HOLDS_WITH_PERSON`.
+
+:class:`Readers` is the readers' half of both stores: each store gives it
+one way to run a statement (``rows``) and its weekly query, and inherits
+``sessions``, ``holds``, ``routine_json`` and ``daily_totals`` from it.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ from __future__ import annotations
 from typing import Any
 
 from . import _schema
+from ._checks import LogError
 
 __all__ = [
     "HOLDS_VIA_SESSION",
     "HOLDS_WITH_PERSON",
     "Params",
-    "daily",
+    "Readers",
+    "daily_query",
     "days",
-    "holds",
-    "sessions",
+    "holds_query",
+    "sessions_query",
     "week_parts",
     "weeks",
 ]
@@ -49,7 +55,55 @@ HOLDS_VIA_SESSION = "holds h JOIN sessions s USING (session_id) JOIN people p US
 HOLDS_WITH_PERSON = "holds h JOIN people p USING (person_id)"
 
 
-def sessions(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
+class Readers:
+    """What both stores read the same way, over the store's :meth:`rows` and :meth:`weekly_query`.
+
+    A store sets :attr:`label` (the log, for messages) and :attr:`HOLDS`
+    (how its holds find their person).
+    """
+
+    #: :data:`HOLDS_VIA_SESSION` or :data:`HOLDS_WITH_PERSON`.
+    HOLDS = HOLDS_VIA_SESSION
+    #: Where the log is, for messages (a path, or ``user@host:port/database``).
+    label: str
+
+    def rows(self, sql: str, params: Params) -> list[tuple]:
+        """Every row of one statement with named parameters."""
+        raise NotImplementedError
+
+    def weekly_query(
+        self, name: str | None, low: int | None, high: int | None
+    ) -> tuple[str, Params]:
+        """The statement of :meth:`weekly_totals` (the weekly totals differ between the two)."""
+        raise NotImplementedError
+
+    def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
+        return self.rows(*sessions_query(name, low, high))
+
+    def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
+        return self.rows(*holds_query(self.HOLDS, name, low, high))
+
+    def routine_json(self, session_id: int) -> str | None:
+        """The routine snapshot stored with a session (None if it had none)."""
+        found = self.rows(
+            "SELECT routine_json FROM sessions WHERE session_id = :s", {"s": session_id}
+        )
+        if not found:
+            raise LogError(f"unknown session id {session_id} in {self.label}")
+        return found[0][0]
+
+    def daily_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """(day, person, stretch_id, held_us) rows for days ``low <= day < high``."""
+        return self.rows(*daily_query(name, low, high))
+
+    def weekly_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
+        """(week, stretch_id, held_us) rows for days ``low <= day < high``, by week and stretch."""
+        return self.rows(*self.weekly_query(name, low, high))
+
+
+def sessions_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
     """Session rows started ``low <= us < high``, oldest first, in ``_frames.SESSIONS`` order."""
     where, params = _started("s.started_us", name, low, high)
     return (
@@ -59,7 +113,9 @@ def sessions(name: str | None, low: int | None, high: int | None) -> tuple[str, 
     )
 
 
-def holds(tables: str, name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
+def holds_query(
+    tables: str, name: str | None, low: int | None, high: int | None
+) -> tuple[str, Params]:
     """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``.
 
     ``tables`` is :data:`HOLDS_VIA_SESSION` or :data:`HOLDS_WITH_PERSON`.
@@ -71,7 +127,7 @@ def holds(tables: str, name: str | None, low: int | None, high: int | None) -> t
     )
 
 
-def daily(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
+def daily_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
     """(day, person, stretch_id, held_us) rows of the daily totals, days ``low <= day < high``."""
     where, params = days(name, low, high)
     return (

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import _csv, _file, _schema, _store
+from . import _csv, _file, _open_stores, _schema
 from ._checks import EPOCH, MAX_ID, US, LogError, iso
 
 __all__ = ["Recovery", "recover"]
@@ -99,7 +99,7 @@ def recover(damaged: Path, new: Path) -> Recovery:
         raise LogError(
             f"cannot recover into {new}: it exists already (recover writes a new file only)"
         )
-    if _store.is_open(damaged):
+    if _open_stores.is_open(damaged):
         raise LogError(f"cannot recover {damaged}: close the SessionLog using it first")
     _file.check_place(new)  # the folder can take it; creates it empty, owner-only
     try:
@@ -132,11 +132,11 @@ def _recover_copy(damaged: Path, new: Path, work: Path) -> Recovery:
         holds = reading.holds(sessions)
     finally:
         conn.close()
-    store = _store.open_store(new)
+    store = _open_stores.open_store(new)
     try:
         store.write(lambda c: _csv._merge(c, people, sessions, holds))
     finally:
-        _store.release(store)
+        _open_stores.release(store)
     saved = {"people": len(people), "sessions": len(sessions), "holds": len(holds)}
     return Recovery(damaged, new, problems, saved, reading.lost)
 

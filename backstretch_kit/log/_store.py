@@ -1,177 +1,48 @@
-"""The SQLite store under :class:`SessionLog`: one connection and every statement on it.
+"""The SQLite store under :class:`SessionLog`: its writers and readers.
 
-The store trusts its arguments (``_checks`` has checked them). It opens the
-file (``_file``), retries while another process writes, runs each call in one
-write transaction, and holds the SQL of the writers and readers; the totals'
-SQL is in ``_totals``. The CSV code works through the same methods
-(:meth:`Store.read`, :meth:`Store.write`, :meth:`Store.snapshot`) and
-:func:`person_id`.
-
-Threads: one connection serves every thread (Jupyter delivers widget clicks
-on other threads than the one that opened the log), and a re-entrant lock is
-held for each attempt at a call's transaction, so two threads never
-interleave statements on it.
-
-One store per file per process (:func:`open_store`, :func:`release`): every
-:class:`SessionLog` on the same file in one process shares one store, found
-by the file's device and inode, and the store closes when the last of them
-does. POSIX locks belong to a process, not to a connection: a second
-connection's opening (which reads the file's header bytes) would drop the
-first one's locks, and another program could then take the log for unused,
-checkpoint it and delete its journal under the first connection's feet,
-taking acknowledged holds with it. Nothing else in this process may open the
-file while a log is open on it.
+The store trusts its arguments (``_checks`` has checked them). Its
+connection, transactions and retries are :class:`Transactions`'s
+(``_transactions``); the SQL of the writers is here, the readers' in
+``_reads`` and the totals' in ``_totals``. The CSV code works through the
+same methods (:meth:`Store.read`, :meth:`Store.write`,
+:meth:`Store.snapshot`) and :func:`person_id`. One store serves every
+SessionLog of a file in a process (``_open_stores``).
 """
 
 from __future__ import annotations
 
-import os
-import random
 import sqlite3
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
 
-from . import _file, _reads, _session_rules, _totals
+from . import _reads, _session_rules, _totals
 from ._checks import EPOCH, US, Hold, LogError
+from ._transactions import Transactions
 
-__all__ = ["Store", "is_open", "open_store", "person_id", "release"]
-
-# How long in all the store keeps retrying while another process writes
-# (each attempt also waits up to _file._BUSY_TIMEOUT_S inside SQLite).
-_RETRY_FOR_S = 60.0
+__all__ = ["FORGET_WAIT_S", "Store", "person_id"]
 
 # How long forget_person waits for other programs' reads to end so that it
-# can empty the journal, and how long each look waits inside SQLite.
+# can empty the journal.
 FORGET_WAIT_S = 5.0
-_CHECKPOINT_BUSY_MS = 50
-
-_T = TypeVar("_T")
 
 
-class Store:
-    """One session-log file, opened, checked and brought to the current layout.
+class Store(Transactions, _reads.Readers):
+    """One session-log file's writers and readers (opened as :class:`Transactions`)."""
 
-    Parameters
-    ----------
-    path : Path
-        An absolute path; the file is created owner-only (0o600) if missing.
-
-    Raises
-    ------
-    LogError
-        The folder is missing or read-only, or the file is not a session log
-        or is a newer one; such a file is left untouched (see ``_file``).
-    """
+    # SQLite's weekly totals are everyone's together (see _totals).
+    weekly_query = staticmethod(_totals.weekly_query)
 
     def __init__(self, path: Path):
-        self.path = path
-        self._conn: sqlite3.Connection | None = None
-        # Re-entrant, as a CSV import reads inside its write.
-        self._lock = threading.RLock()
-        #: How many SessionLogs use this store (see open_store).
+        super().__init__(path)
+        #: How many SessionLogs use this store (see _open_stores).
         self.users = 0
-        # Set once SQLite has found the file damaged: no call touches it again.
-        self._damage: str | None = None
         # People deleted whose old records are still in the journal (forget_person).
         self._unemptied: set[str] = set()
-        _file.check_place(path)
-        self._conn = self.retrying(lambda: _file.connect(path))
-        status = os.stat(path)
-        #: The file's identity in the registry of open stores.
-        self.key = (status.st_dev, status.st_ino)
 
-    # ----------------------------------------------------------------- transactions
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` has been called."""
-        return self._conn is None
-
-    def close(self) -> None:
-        """Close the connection; safe to call twice."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise LogError(f"session log {self.path} is closed")
-        return self._conn
-
-    def retrying(self, attempt: Callable[[], _T]) -> _T:
-        """Run ``attempt`` holding the connection, retrying while another process writes.
-
-        The thread lock is held for one attempt, never during the pause between
-        attempts, so other threads of this process can go on meanwhile.
-        """
-        deadline = time.monotonic() + _RETRY_FOR_S
-        pause = 0.002
-        while True:
-            if self._damage is not None:
-                raise LogError(self._damage)
-            try:
-                with self._lock:
-                    return attempt()
-            except sqlite3.DatabaseError as exc:
-                if not _file.is_busy(exc):
-                    error = _file.explain(self.path, exc)
-                    if _file.is_corrupt(exc):
-                        self._damage = str(error)
-                    raise error from exc
-                if time.monotonic() > deadline:
-                    raise LogError(
-                        f"session log {self.path} stayed locked by another program for "
-                        f"{_RETRY_FOR_S:.0f} s; nothing was written"
-                    ) from exc
-            time.sleep(pause * (0.5 + random.random()))
-            pause = min(pause * 2, 0.1)
-
-    def write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run ``work`` in one immediate write transaction, committed durably.
-
-        Anything ``work`` raises rolls the whole transaction back.
-        """
-
-        def attempt() -> _T:
-            conn = self._db
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            return result
-
-        return self.retrying(attempt)
-
-    def snapshot(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run ``work`` in one read transaction: all it reads is one moment of the file."""
-
-        def attempt() -> _T:
-            conn = self._db
-            conn.execute("BEGIN")
-            try:
-                return work(conn)
-            finally:
-                conn.execute("COMMIT")
-
-        return self.retrying(attempt)
-
-    def read(
-        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
-    ) -> list[tuple[Any, ...]]:
-        """Every row of one statement, its parameters by place or (a mapping) by name."""
-        values = params if isinstance(params, Mapping) else tuple(params)
-        return self.retrying(lambda: self._db.execute(sql, values).fetchall())
+    def rows(self, sql: str, params: _reads.Params) -> list[tuple]:
+        """Every row of one statement with named parameters (for the shared readers)."""
+        return self.read(sql, params)
 
     # ----------------------------------------------------------------- writing
 
@@ -295,35 +166,6 @@ class Store:
             "again to finish"
         )
 
-    def empty_journal(self, wait_s: float) -> bool:
-        """Copy every page home and truncate the WAL to nothing; False if readers prevent it.
-
-        Deleted rows are overwritten in the file (``secure_delete``), but the
-        old page images live on in the WAL until a checkpoint has copied the
-        new pages home and the WAL is emptied; a reader in another program
-        blocks both. Waits up to ``wait_s`` for readers, looking again with a
-        growing pause (the thread lock is free between looks).
-        """
-        deadline = time.monotonic() + wait_s
-        pause = 0.01
-        restore = f"PRAGMA busy_timeout = {round(_file._BUSY_TIMEOUT_S * 1000)}"
-
-        def attempt() -> bool:
-            conn = self._db
-            conn.execute(f"PRAGMA busy_timeout = {_CHECKPOINT_BUSY_MS}")
-            try:
-                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            finally:
-                conn.execute(restore)
-            return busy == 0
-
-        while not self.retrying(attempt):
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
-        return True
-
     def _open_session(self, conn: sqlite3.Connection, session_id: int) -> tuple[int, int]:
         """Person id and start of a session that may still take holds."""
         row = conn.execute(
@@ -337,29 +179,6 @@ class Store:
     def people(self) -> list[str]:
         """Names, alphabetically."""
         return [name for (name,) in self.read("SELECT person FROM people ORDER BY person")]
-
-    def sessions(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """Session rows, oldest first, in the column order of ``_frames.SESSIONS``."""
-        return self.read(*_reads.sessions(name, low, high))
-
-    def holds(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """Hold rows, oldest first, in ``_frames.HOLDS`` order less ``name`` and ``body_area``."""
-        return self.read(*_reads.holds(_reads.HOLDS_VIA_SESSION, name, low, high))
-
-    def routine_json(self, session_id: int) -> str | None:
-        """The routine snapshot stored with a session (None if it had none)."""
-        rows = self.read("SELECT routine_json FROM sessions WHERE session_id = ?", (session_id,))
-        if not rows:
-            raise LogError(f"unknown session id {session_id} in {self.path}")
-        return rows[0][0]
-
-    def daily_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """(day, person, stretch_id, held_us) rows for days ``low <= day < high``."""
-        return self.read(*_totals.daily_query(name, low, high))
-
-    def weekly_totals(self, name: str | None, low: int | None, high: int | None) -> list[tuple]:
-        """(week, stretch_id, held_us) rows for days ``low <= day < high``, by week and stretch."""
-        return self.read(*_totals.weekly_query(name, low, high))
 
 
 # --------------------------------------------------------------------------- rows
@@ -385,68 +204,3 @@ def _insert_hold(conn: sqlite3.Connection, session_id: int, hold: Hold) -> int:
         + (hold.actual_s, int(hold.completed), *hold.at),
     )
     return int(cursor.lastrowid)
-
-
-# --------------------------------------------------------------------------- one store a file
-
-_OPEN: dict[tuple[int, int], Store] = {}
-# Re-entrant: a SessionLog dropped without close() releases its store from a
-# finalizer, which may run inside open_store on the same thread.
-_OPEN_LOCK = threading.RLock()
-
-
-def open_store(path: Path) -> Store:
-    """The store of the file at ``path`` in this process, opened if none is yet.
-
-    Each call counts one more user; :func:`release` counts one less and
-    closes the store after the last.
-    """
-    with _OPEN_LOCK:
-        key = _key(path)
-        store = _OPEN.get(key) if key is not None else None
-        if store is not None:
-            store.users += 1
-            if not store.closed:
-                return store
-            store.users -= 1  # its last user let go a moment ago
-        store = Store(path)
-        store.users = 1
-        _OPEN[store.key] = store
-        return store
-
-
-def release(store: Store) -> None:
-    """One user less; the last one closes the store (inside the registry's lock, so
-    that no new store of the same file opens while this one still holds its locks)."""
-    with _OPEN_LOCK:
-        store.users -= 1
-        if store.users > 0:
-            return
-        if _OPEN.get(store.key) is store:
-            del _OPEN[store.key]
-        store.close()
-
-
-def is_open(path: Path) -> bool:
-    """Whether a SessionLog of this process has the file at ``path`` open."""
-    with _OPEN_LOCK:
-        key = _key(path)
-        return key is not None and key in _OPEN
-
-
-def _key(path: Path) -> tuple[int, int] | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _after_fork_in_child() -> None:
-    # A connection must not cross a fork: the child opens its own.
-    global _OPEN_LOCK
-    _OPEN.clear()
-    _OPEN_LOCK = threading.RLock()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -14,7 +14,7 @@ import sqlite3
 from . import _reads, _schema
 from ._reads import Params
 
-__all__ = ["add", "daily_query", "forget", "weekly_query"]
+__all__ = ["add", "forget", "weekly_query"]
 
 # What a weekly read returns per row, summed from daily rows where it must be.
 _BY_WEEK = "t.week, t.stretch_id, SUM(t.held_us)"
@@ -59,11 +59,6 @@ def forget(conn: sqlite3.Connection, owner: int) -> None:
         "(SELECT 1 FROM daily_totals d WHERE d.week = ?1 AND d.stretch_id = ?2)",
         [(week, stretch) for week, stretch, _ in theirs],
     )
-
-
-def daily_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:
-    """SQL for (day, person, stretch_id, held_us) rows of days ``low <= day < high``."""
-    return _reads.daily(name, low, high)
 
 
 def weekly_query(name: str | None, low: int | None, high: int | None) -> tuple[str, Params]:

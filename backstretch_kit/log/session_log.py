@@ -21,7 +21,7 @@ import pandas as pd
 from . import _checks, _csv, _frames, _url
 from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
-from ._store import open_store, release
+from ._open_stores import open_store, release
 
 __all__ = ["SessionLog"]
 
