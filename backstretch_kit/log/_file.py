@@ -31,6 +31,7 @@ __all__ = [
     "is_busy",
     "is_corrupt",
     "os_error_text",
+    "private_folder",
 ]
 
 # How long one attempt waits for another writer (SQLite's own busy handler);
@@ -56,15 +57,25 @@ def default_path() -> Path:
     created readable by the owner alone (0o700).
     """
     folder = user_data_dir()
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=True, mode=0o700)
-        except OSError as exc:
-            raise LogError(
-                f"cannot create the session log folder {folder}: {os_error_text(exc, folder)}"
-            ) from exc
-        folder.chmod(0o700)  # in case the umask took bits away from the owner
+    private_folder(folder, "the session log folder")
     return folder / "sessions.sqlite"
+
+
+def private_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (and any parents) owner-only (0o700) if it is missing: health data.
+
+    Raises
+    ------
+    LogError
+        ``cannot create {what} {folder}: ...``, a full disk said to be full.
+    """
+    if folder.exists():
+        return
+    try:
+        folder.mkdir(parents=True, mode=0o700)
+    except OSError as exc:
+        raise LogError(f"cannot create {what} {folder}: {os_error_text(exc, folder)}") from exc
+    folder.chmod(0o700)  # in case the umask took bits away from the owner
 
 
 def check_place(path: Path) -> None:

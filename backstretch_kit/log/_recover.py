@@ -5,17 +5,18 @@
 SQLite 3.40 gives up on these files), while ``Connection.iterdump()`` and
 ``VACUUM INTO`` stop at the first damaged page. So the file is read here
 table by table, row by row in id order, and where a page cannot be read the
-reading seeks past it: the upper pages of a table's b-tree still know where
-the following rows are, so only the rows of the damaged page are lost. The
-indexes, which are separate b-trees, then tell how many rows were lost and,
-for holds, in which sessions.
+reading seeks past it (``_scan``): the upper pages of a table's b-tree still
+know where the following rows are, so only the rows of the damaged page are
+lost. The indexes, which are separate b-trees, then tell how many rows were
+lost and, for holds, in which sessions.
 
 The damaged file is only read, never written: it is copied (with its
 journal) into a private folder beside NEW and the copy is opened read-only,
 so the damaged file and its folder are byte for byte as they were. Every row
-read passes the same checks as a row of a CSV import, and goes into NEW
-through the import's merge, which keeps ids and uuids and adds every hold to
-the totals (the damaged file's totals are not trusted).
+read passes the same checks as a row of a CSV import (``_csv_checks``), and
+goes into NEW through the import's merge (``_merge``), which keeps ids and
+uuids and adds every hold to the totals (the damaged file's totals are not
+trusted).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import _csv, _file, _open_stores, _schema
-from ._checks import EPOCH, MAX_ID, US, LogError, iso
+from . import _csv_checks, _file, _open_stores, _scan, _schema
+from ._checks import EPOCH, US, LogError, iso
+from ._csv_cells import COLUMNS, cell
+from ._merge import merge
 
 __all__ = ["Recovery", "recover"]
 
@@ -134,7 +137,7 @@ def _recover_copy(damaged: Path, new: Path, work: Path) -> Recovery:
         conn.close()
     store = _open_stores.open_store(new)
     try:
-        store.write(lambda c: _csv._merge(c, people, sessions, holds))
+        store.write(lambda c: merge(c, people, sessions, holds))
     finally:
         _open_stores.release(store)
     saved = {"people": len(people), "sessions": len(sessions), "holds": len(holds)}
@@ -170,7 +173,7 @@ class _Reading:
 
     def people(self) -> dict[str, int]:
         """Name -> created (microseconds), as the CSV import's checks give them."""
-        rows, gaps = self._scan("people", *_PEOPLE)
+        rows, gaps = _scan.scan(self.conn, "people", *_PEOPLE)
         self.names: dict[int, str] = {}
         candidates = self._as_cells(
             "people", rows, lambda row: {"person": row[1], "created_at": iso(row[2], 0)}
@@ -196,8 +199,8 @@ class _Reading:
                 people[name] = created
                 self.names[person_id] = name
         # The index on names still lists the people whose rows are lost.
-        for person_id, name in self._index_rows(
-            "people", "person_id, person", "sqlite_autoindex_people_1", gaps
+        for person_id, name in _scan.index_rows(
+            self.conn, "people", "person_id, person", "sqlite_autoindex_people_1", gaps
         ):
             if person_id not in self.names and isinstance(name, str) and name not in people:
                 self.names[person_id] = name
@@ -212,7 +215,7 @@ class _Reading:
 
     def sessions(self, people: dict[str, int]) -> dict[str, dict[str, Any]]:
         """uuid -> the checked fields of each readable session whose person is known."""
-        rows, gaps = self._scan("sessions", *_SESSIONS)
+        rows, gaps = _scan.scan(self.conn, "sessions", *_SESSIONS)
         self._gap_sentence("sessions", "session_id", "sessions_by_person", gaps)
         known = [row for row in rows if row[2] in self.names]
         if len(known) < len(rows):
@@ -236,7 +239,7 @@ class _Reading:
 
     def holds(self, sessions: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """uuid -> the checked fields of each readable hold whose session is kept."""
-        rows, gaps = self._scan("holds", *_HOLDS)
+        rows, gaps = _scan.scan(self.conn, "holds", *_HOLDS)
         self._gap_sentence("holds", "hold_id", "holds_by_session", gaps)
         known = [row for row in rows if row[2] in self.session_uuids]
         if len(known) < len(rows):
@@ -305,111 +308,11 @@ class _Reading:
                 f"{_ranges([row_id for row_id, _ in refused])}), for example: {refused[0][1]}."
             )
 
-    # ------------------------------------------------------------------ reading past damage
-
-    def _scan(
-        self, table: str, key: str, columns: tuple[str, ...]
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int | None]]]:
-        """Every row that can be read, in id order, and the id ranges that cannot be.
-
-        A gap ``(low, high)`` means ids ``low <= id < high`` could not be read
-        (``high`` None: nothing from ``low`` on).
-        """
-        present = {name for (_, name, *_rest) in self.conn.execute(f"PRAGMA table_info({table})")}
-        chosen = ", ".join(c if c in present else "NULL" for c in columns)
-        sql = f"SELECT {key}, {chosen} FROM {table} NOT INDEXED WHERE {key} >= ? ORDER BY {key}"
-        rows: list[tuple[Any, ...]] = []
-        gaps: list[tuple[int, int | None]] = []
-        start = -MAX_ID
-        while True:
-            try:
-                for row in self.conn.execute(sql, (start,)):
-                    _add_in_order(rows, row, start)
-                return rows, gaps
-            except sqlite3.DatabaseError:
-                pass
-            # Rows kept from this read have ids from start on; earlier ones are below it.
-            after = rows[-1][0] + 1 if rows and rows[-1][0] >= start else start
-            # A cursor reads one row ahead, so the row just before the damage
-            # may still read on its own.
-            works, row = self._read_one(sql, after)
-            if works:
-                if row is None:
-                    return rows, gaps
-                _add_in_order(rows, row, after)
-                start = row[0] + 1
-                continue
-            resume = self._next_readable(sql, after)
-            gaps.append((after, resume))
-            if resume is None:
-                return rows, gaps
-            start = max(resume, start + 1)  # always onwards, whatever a damaged page says
-
-    def _next_readable(self, sql: str, low: int) -> int | None:
-        """The first id at or after which reading works again (None: nowhere after ``low``).
-
-        A read from a start inside the damaged page fails; one from past it
-        finds the next page through the b-tree's upper pages. Gallop, then
-        halve the last step, so the first readable row is not jumped over.
-        """
-
-        def reads_from(start: int) -> tuple[bool, int | None]:
-            works, row = self._read_one(sql, start)
-            return works, None if row is None else row[0]
-
-        failed, step, probe = low - 1, 1, low
-        while True:
-            works, _ = reads_from(probe)
-            if works:
-                break
-            if probe >= MAX_ID:
-                return None
-            failed, step = probe, step * 2
-            probe = min(probe + step, MAX_ID)
-        while probe - failed > 1:
-            middle = (failed + probe) // 2
-            if reads_from(middle)[0]:
-                probe = middle
-            else:
-                failed = middle
-        return reads_from(probe)[1]
-
-    def _read_one(self, sql: str, start: int) -> tuple[bool, tuple[Any, ...] | None]:
-        """Whether the first row from ``start`` on reads, and that row (None: no more rows)."""
-        try:
-            row = self.conn.execute(sql + " LIMIT 1", (start,)).fetchone()
-        except sqlite3.DatabaseError:
-            return False, None
-        if row is None:
-            return True, None
-        # A damaged page can give an id out of its place: that is no way on.
-        works = isinstance(row[0], int) and row[0] >= start
-        return works, row if works else None
-
-    def _index_rows(
-        self, table: str, select: str, index: str, gaps: list[tuple[int, int | None]]
-    ) -> list[tuple[Any, ...]]:
-        """Rows of ``select`` an index still lists for the ids in ``gaps`` ([] if unreadable)."""
-        key = select.split(",")[0].strip()
-        found: list[tuple[Any, ...]] = []
-        for low, high in gaps:
-            try:
-                found += self.conn.execute(
-                    f"SELECT {select} FROM {table} INDEXED BY {index} "
-                    f"WHERE {key} >= ? AND {key} < ? ORDER BY {key}",
-                    (low, MAX_ID if high is None else high),
-                ).fetchall()
-            except sqlite3.DatabaseError:
-                return []
-        return found
-
-    def _gap_sentence(
-        self, table: str, key: str, index: str, gaps: list[tuple[int, int | None]]
-    ) -> None:
+    def _gap_sentence(self, table: str, key: str, index: str, gaps: _scan.Gaps) -> None:
         if not gaps:
             return
         extra = "session_id" if table == "holds" else "person_id"
-        listed = self._index_rows(table, f"{key}, {extra}", index, gaps)
+        listed = _scan.index_rows(self.conn, table, f"{key}, {extra}", index, gaps)
         if listed:
             sentence = (
                 f"{len(listed)} {table} on damaged pages (ids {_ranges([r[0] for r in listed])})"
@@ -424,29 +327,18 @@ class _Reading:
         self.lost.append(f"the {table} on damaged pages, ids {spans} (their number is unknown).")
 
 
-def _add_in_order(rows: list[tuple[Any, ...]], row: tuple[Any, ...], start: int) -> None:
-    """Keep rows in rising id order from ``start``: a damaged id out of its place is left out."""
-    key = row[0]
-    if not isinstance(key, int) or key < start:
-        return
-    if not rows or key > rows[-1][0]:
-        rows.append(row)
-    elif len(rows) >= 2 and rows[-2][0] < key:
-        rows[-1] = row  # the previous id was the one out of place (too high)
-
-
 def _as_csv_row(table: str, cells: tuple[Any, ...]) -> dict[str, str]:
     """A row as the CSV import reads it from an export (cells as text, unshielded)."""
-    return dict(zip(_csv._CSV_COLUMNS[table], map(_csv._cell, cells), strict=True))
+    return dict(zip(COLUMNS[table], map(cell, cells), strict=True))
 
 
 def _people_check(rows: list[tuple[int, dict[str, str]]]) -> dict[str, int]:
-    return _csv._checked_people(Path("people"), rows)
+    return _csv_checks.checked_people(Path("people"), rows)
 
 
 def _sessions_check(people: dict[str, int]) -> Callable:
     def check(rows: list[tuple[int, dict[str, str]]]) -> dict[str, dict[str, Any]]:
-        return _csv._checked_sessions(_NO_STORE, Path("sessions"), rows, people)
+        return _csv_checks.checked_sessions(_NO_STORE, Path("sessions"), rows, people)
 
     return check
 
@@ -455,7 +347,7 @@ def _holds_check(sessions: dict[str, dict[str, Any]]) -> Callable:
     def check(rows: list[tuple[int, dict[str, str]]]) -> dict[str, dict[str, Any]]:
         theirs = {row["session_uuid"] for _, row in rows}
         known = {key: sessions[key] for key in theirs if key in sessions}
-        return _csv._checked_holds(_NO_STORE, Path("holds"), rows, known)
+        return _csv_checks.checked_holds(_NO_STORE, Path("holds"), rows, known)
 
     return check
 

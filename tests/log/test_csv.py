@@ -185,11 +185,11 @@ def test_exported_text_cannot_start_a_formula_and_reads_back_exactly(
 
 def test_numbers_and_times_are_never_quoted_and_a_lone_quote_is_kept() -> None:
     """Only text columns are shielded: -0.5 stays a number; "'hello" read in stays "'hello"."""
-    from backstretch_kit.log import _csv
+    from backstretch_kit.log import _csv, _csv_cells
 
     row = ("2b7c0e4e-1111-4c4c-9d9d-000000000001", 7, "-me", "routine", "-r", None)
     row += ("2026-03-02T04:00:00.000000-05:00", "", -0.5, 3.0, "-note")
-    assert _csv._cells("sessions", row) == [
+    assert _csv_cells.cells("sessions", row) == [
         "2b7c0e4e-1111-4c4c-9d9d-000000000001", "7", "'-me", "routine", "'-r", "",
         "2026-03-02T04:00:00.000000-05:00", "", "-0.5", "3.0", "'-note",
     ]  # fmt: skip
