@@ -10,7 +10,8 @@ name the physiotherapist uses for that patient.
 Both sides stand on the log's own CSV export and import: records carry the log's
 stable ids (uuids), the import is :meth:`SessionLog.import_csv`, so importing the
 same export twice adds nothing the second time, every cell passes the log's own
-checks, and a bad file leaves the log exactly as it was (one transaction). Errors
+checks, and a bad file leaves the log exactly as it was (one transaction). The
+file's layout, and reading it back as records, are in ``patient_log_records``. Errors
 are :class:`~backstretch_kit.program.ProgramError` naming the user's file, its row
 and field, never the temporary files in between.
 """
@@ -24,13 +25,23 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .log import LogError
+from .patient_log_records import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    FLAT_COLUMNS,
+    HOLD_FIELDS,
+    SESSION_FIELDS,
+    Record,
+    flat_records,
+    json_cell,
+    json_records,
+)
 from .program_rules import ProgramError
-from .user_files import parse_json, read_text
+from .user_files import read_text
 from .vocab import MAX_NAME_CHARS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,19 +55,6 @@ __all__ = [
     "import_patient_log",
 ]
 
-EXPORT_FORMAT = "backstretch-patient-log"
-EXPORT_VERSION = 1
-#: A session's fields, as the log's sessions.csv names them (less its local row id).
-SESSION_FIELDS = ("session_uuid", "person", "kind", "routine_name", "routine_json",
-                  "started_at", "ended_at", "pain_before", "pain_after", "notes")  # fmt: skip
-#: A hold's fields, as the log's holds.csv names them (less its row id and session).
-HOLD_FIELDS = ("hold_uuid", "stretch_id", "side", "rep", "planned_s", "actual_s",
-               "completed", "started_at")  # fmt: skip
-#: The flat CSV's header: the session's fields, then the hold's (times renamed apart).
-FLAT_COLUMNS = (*(f"session_{f}" if f in ("started_at", "ended_at") else f for f in SESSION_FIELDS),
-                *(f"hold_{f}" if f == "started_at" else f for f in HOLD_FIELDS))  # fmt: skip
-_FLAT_SESSION = dict(zip(FLAT_COLUMNS[: len(SESSION_FIELDS)], SESSION_FIELDS, strict=True))
-_FLAT_HOLD = dict(zip(FLAT_COLUMNS[len(SESSION_FIELDS) :], HOLD_FIELDS, strict=True))
 _SUFFIXES = (".csv", ".json")
 # where the log's import names a line of one of its files
 _LOG_LINE = re.compile(r"\b(people|sessions|holds)\.csv, line (\d+)")
@@ -117,9 +115,9 @@ def export_patient_log(log: SessionLog, person: str, path: str | os.PathLike[str
             "person": person,
             "sessions": [
                 {
-                    **{f: _json_cell(s[f], f) for f in SESSION_FIELDS},
+                    **{f: json_cell(s[f], f) for f in SESSION_FIELDS},
                     "holds": [
-                        {f: _json_cell(h[f], f) for f in HOLD_FIELDS}
+                        {f: json_cell(h[f], f) for f in HOLD_FIELDS}
                         for h in by_session[s["session_uuid"]]
                     ],
                 }  # fmt: skip
@@ -137,140 +135,6 @@ def export_patient_log(log: SessionLog, person: str, path: str | os.PathLike[str
             writer.writerow(cells + [hold[f] for f in HOLD_FIELDS])
     _private_write(target, out.getvalue())
     return target
-
-
-_NUMBERS = ("pain_before", "pain_after", "planned_s", "actual_s")
-
-
-def _json_cell(cell: str, field: str) -> Any:
-    """A cell of the log's CSV export as its JSON value: numbers as numbers, none as null."""
-    if field == "notes":
-        return cell
-    if cell == "":
-        return None
-    if field == "completed":
-        return cell == "true"
-    if field == "rep":
-        return int(cell)
-    return float(cell) if field in _NUMBERS else cell
-
-
-def _csv_cell(value: Any, where: str, field: str) -> str:
-    """A JSON value as the cell the log's CSV import reads."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        if field != "completed":
-            raise ProgramError(f"{where}: must not be true or false, got {value!r}", field=field)
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(float(value)) if field != "rep" else str(value)
-    if isinstance(value, str):
-        return value
-    raise ProgramError(f"{where}: must be text or a number, got {value!r}", field=field)
-
-
-# -- reading an export -------------------------------------------------------------------
-Record = tuple[str, dict[str, str], dict[str, str] | None]  # where, session cells, hold cells
-
-
-def _flat_records(text: str, path: Path) -> list[Record]:
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = reader.fieldnames or []
-        if sorted(header) != sorted(FLAT_COLUMNS):
-            missing = [c for c in FLAT_COLUMNS if c not in header]
-            extra = [c for c in header if c not in FLAT_COLUMNS]
-            raise ProgramError(
-                f"is not a patient's log export: expected the columns {', '.join(FLAT_COLUMNS)}"
-                + (f"; missing {', '.join(missing)}" if missing else "")
-                + (f"; unexpected {', '.join(map(str, extra))}" if extra else ""),
-                path=path,
-            )
-        records = []
-        for row in reader:
-            where = f"row {reader.line_num}"
-            if None in row or any(value is None for value in row.values()):
-                raise ProgramError(f"{where}: wrong number of fields", path=path)
-            session = {field: row[column] for column, field in _FLAT_SESSION.items()}
-            hold = {field: row[column] for column, field in _FLAT_HOLD.items()}
-            records.append((where, session, hold if any(hold.values()) else None))
-        return records
-    except csv.Error as exc:
-        raise ProgramError(f"is not a readable CSV file ({exc})", path=path) from None
-
-
-def _fields(raw: Any, known: tuple[str, ...], where: str, path: Path) -> dict[str, str]:
-    if not isinstance(raw, Mapping):
-        raise ProgramError(f"{where}: must be a JSON object, got {raw!r}", path=path)
-    unknown = [key for key in raw if key not in known]
-    missing = [key for key in known if key not in raw]
-    if unknown or missing:
-        raise ProgramError(
-            f"{where}: "
-            + (f"unknown field {', '.join(map(repr, unknown))}" if unknown else "")
-            + ("; " if unknown and missing else "")
-            + (f"missing {', '.join(missing)}" if missing else ""),
-            path=path,
-            field=(unknown or missing)[0],
-        )
-    try:
-        return {field: _csv_cell(raw[field], where, field) for field in known}
-    except ProgramError as error:
-        raise error.located(path=path) from None
-
-
-def _json_records(text: str, path: Path) -> list[Record]:
-    data = parse_json(text, lambda message: ProgramError(message, path=path))
-    document = _fields_top(data, path)
-    records = []
-    for number, raw in enumerate(document["sessions"], start=1):
-        where = f"session {number}"
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("holds"), list):
-            raise ProgramError(f"{where}: must be an object with a list of holds", path=path)
-        session = _fields(
-            {k: v for k, v in raw.items() if k != "holds"}, SESSION_FIELDS, where, path
-        )
-        if session["person"] != document["person"]:
-            raise ProgramError(
-                f"{where}: is {session['person']!r}'s, in the export of {document['person']!r}",
-                path=path,
-                field="person",
-            )
-        holds = raw["holds"]
-        if not holds:
-            records.append((where, session, None))
-        for index, hold in enumerate(holds, start=1):
-            spot = f"{where}, hold {index}"
-            records.append((spot, session, _fields(hold, HOLD_FIELDS, spot, path)))
-    return records
-
-
-def _fields_top(data: Any, path: Path) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ProgramError("is not a patient's log export (not a JSON object)", path=path)
-    unknown = [key for key in data if key not in ("format", "version", "person", "sessions")]
-    if unknown:
-        raise ProgramError(
-            f"unknown field {unknown[0]!r}; refused rather than dropped",
-            path=path,
-            field=str(unknown[0]),
-        )
-    if data.get("format") != EXPORT_FORMAT:
-        raise ProgramError(
-            f"is not a patient's log export (format {data.get('format')!r})",
-            path=path,
-            field="format",
-        )
-    if data.get("version") != EXPORT_VERSION or isinstance(data.get("version"), bool):
-        raise ProgramError(
-            f"version {data.get('version')!r} is not one this backstretch-kit reads",
-            path=path,
-            field="version",
-        )
-    if not isinstance(data.get("sessions"), list):
-        raise ProgramError("must be a list of sessions", path=path, field="sessions")
-    return data
 
 
 # -- importing ---------------------------------------------------------------------------
@@ -388,7 +252,7 @@ def import_patient_log(
     text = read_text(
         source, lambda message: ProgramError(message, path=source), what="a patient's log"
     )
-    records = _json_records(text, source) if suffix == ".json" else _flat_records(text, source)
+    records = json_records(text, source) if suffix == ".json" else flat_records(text, source)
     sessions, holds = _grouped(records, source)
     with tempfile.TemporaryDirectory() as tmp:
         lines = _write_tables(Path(tmp), as_person.strip(), sessions, holds)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +130,7 @@ def checked_sessions(
 ) -> dict[str, dict[str, Any]]:
     """uuid -> the stored fields of each row of sessions.csv (and where it was)."""
     sessions: dict[str, dict[str, Any]] = {}
-    seen_ids: set[int | None] = set()
-    for line, row in rows:
-        r = _Row(path, line, row)
-        key, session_id = _keys(r, "session", sessions, seen_ids)
-        record: dict[str, Any] = {"where": r.where, "session_id": session_id}
+    for r, key, record in _records(path, rows, "session", sessions):
         person = record["person"] = r.get("person", _checks.person_name)
         if person not in people and not store.read(
             "SELECT 1 FROM people WHERE person = ?", (person,)
@@ -171,11 +167,7 @@ def checked_holds(
     """uuid -> the stored fields of each row of holds.csv, its session in the file or the log."""
     known = _stored_sessions(store, {row["session_uuid"] for _, row in rows} - set(sessions))
     holds: dict[str, dict[str, Any]] = {}
-    seen_ids: set[int | None] = set()
-    for line, row in rows:
-        r = _Row(path, line, row)
-        key, hold_id = _keys(r, "hold", holds, seen_ids)
-        record: dict[str, Any] = {"where": r.where, "hold_id": hold_id}
+    for r, key, record in _records(path, rows, "hold", holds):
         session_key = r.get("session_uuid", _parse_uuid)
         session = sessions.get(session_key) or known.get(session_key)
         if session is None:
@@ -198,19 +190,26 @@ def checked_holds(
     return holds
 
 
-def _keys(
-    r: _Row, table: str, records: dict[str, Any], seen_ids: set[int | None]
-) -> tuple[str, int | None]:
-    """A row's uuid and (optional) id, each refused when it appeared before in the file."""
-    key = r.get(f"{table}_uuid", _parse_uuid)
-    if key in records:
-        raise r.fail(f"{table}_uuid", f"{key} appears twice")
+def _records(
+    path: Path, rows: Rows, table: str, records: dict[str, Any]
+) -> Iterator[tuple[_Row, str, dict[str, Any]]]:
+    """Each row of a sessions or holds file, its uuid, and its new record (where, optional id).
+
+    A uuid already in ``records`` (the caller adds each record before the
+    next row) or an id that appeared before in the file is refused.
+    """
+    seen_ids: set[int | None] = set()
     field = f"{table}_id"
-    row_id = r.get(field, lambda v: _checks.row_id(int(v), field), optional=True)
-    if row_id is not None and row_id in seen_ids:
-        raise r.fail(field, f"{row_id} appears twice")
-    seen_ids.add(row_id)
-    return key, row_id
+    for line, row in rows:
+        r = _Row(path, line, row)
+        key = r.get(f"{table}_uuid", _parse_uuid)
+        if key in records:
+            raise r.fail(f"{table}_uuid", f"{key} appears twice")
+        row_id = r.get(field, lambda v: _checks.row_id(int(v), field), optional=True)
+        if row_id is not None and row_id in seen_ids:
+            raise r.fail(field, f"{row_id} appears twice")
+        seen_ids.add(row_id)
+        yield r, key, {"where": r.where, field: row_id}
 
 
 def _stored_sessions(store: Any, keys: set[str]) -> dict[str, dict[str, Any]]:
