@@ -28,8 +28,7 @@ import pandas as pd
 from .demo_people import TEMPLATES, SamplePerson, pick_items
 
 # The log's own frame layout, so sample frames and real ones cannot drift apart.
-from .log import _frames
-from .log._frames import HOLD_COLUMNS, SESSION_COLUMNS
+from .log import HOLD_COLUMNS, SESSION_COLUMNS, holds_frame, sessions_frame
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .log import SessionLog
@@ -165,7 +164,7 @@ def _sessions_frame(rows: list[dict[str, object]]) -> tuple[pd.DataFrame, dict[i
     # Ids follow time across people, as a shared log would hand them out.
     renumber = dict(zip(frame["session_id"].tolist(), range(1, len(frame) + 1), strict=True))
     frame["session_id"] = np.arange(1, len(frame) + 1, dtype="int64")
-    return _frames.sessions_frame(frame), renumber
+    return sessions_frame(frame), renumber
 
 
 def _holds_frame(
@@ -177,7 +176,7 @@ def _holds_frame(
     frame["session_id"] = frame["session_id"].map(renumber)
     frame = frame.sort_values(["started_at", "session_id"], kind="stable").reset_index(drop=True)
     frame["hold_id"] = np.arange(1, len(frame) + 1, dtype="int64")
-    return _frames.holds_frame(frame)
+    return holds_frame(frame)
 
 
 def _write_to_log(

@@ -46,19 +46,24 @@ from __future__ import annotations
 
 from ._checks import HOLD_SIDES, MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
 from ._file import default_path
+from ._frames import HOLD_COLUMNS, SESSION_COLUMNS, holds_frame, sessions_frame
 from ._recover import Recovery, recover
 from ._url import DATABASE_URL_VARIABLE
 from .session_log import SessionLog
 
 __all__ = [
     "DATABASE_URL_VARIABLE",
+    "HOLD_COLUMNS",
     "HOLD_SIDES",
     "MAX_ACTIVITY_S",
     "MAX_HOLD_S",
     "MAX_REP",
     "LogError",
     "Recovery",
+    "SESSION_COLUMNS",
     "SessionLog",
     "default_path",
+    "holds_frame",
     "recover",
+    "sessions_frame",
 ]

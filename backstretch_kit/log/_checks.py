@@ -19,16 +19,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# The longest hold and name are the workbook's own limits, the same for catalog rows,
+# routines and the log: defined once, in vocab.
+from ..vocab import MAX_HOLD_S, MAX_NAME_CHARS
+
 __all__ = ["HOLD_SIDES", "LogError", "MAX_ACTIVITY_S", "MAX_HOLD_S", "MAX_REP"]
 
-#: Longest single hold the log accepts, in seconds (anything longer is a mistake).
-MAX_HOLD_S = 600.0
 #: Longest ad-hoc activity entry, in seconds.
 MAX_ACTIVITY_S = 4 * 3600.0
 #: Highest repetition number accepted for one side of one stretch.
 MAX_REP = 100
 MAX_NOTES_CHARS = 10_000
-MAX_NAME_CHARS = 200
 #: Which side a hold was on.
 HOLD_SIDES: tuple[str, ...] = ("both", "left", "right")
 #: Largest row id accepted (SQLite's rowids are signed 64-bit; this leaves headroom).
