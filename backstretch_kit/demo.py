@@ -33,7 +33,10 @@ from .log import HOLD_COLUMNS, SESSION_COLUMNS, holds_frame, sessions_frame
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .log import SessionLog
 
-__all__ = ["SESSION_COLUMNS", "HOLD_COLUMNS", "sample_log", "sample_routines"]
+__all__ = ["SESSION_COLUMNS", "HOLD_COLUMNS", "log_or_sample", "sample_log", "sample_routines"]
+
+#: The file of the sample shown while your own log is empty (in your data folder).
+SAMPLE_FILE = "sample-sessions.sqlite"
 
 
 def sample_routines(
@@ -62,6 +65,46 @@ def sample_routines(
         stretches = load_stretches()
     rng = np.random.default_rng([seed, 9_999])
     return {name: pick_items(rng, stretches, areas) for name, areas in TEMPLATES}
+
+
+def log_or_sample(
+    show_sample_when_empty: bool = True, *, people: Sequence[str] = ("Alex", "Sam")
+) -> tuple[SessionLog, bool]:
+    """Your session log, or a sample log while yours is still empty: ``(log, is_sample)``.
+
+    The sample (120 days of ``people``, seed 7) is written once, to
+    ``user_data_dir()/sample-sessions.sqlite``, and reused after. It is written
+    to a side file first and moved into place only when complete, so a kernel
+    stopped halfway leaves no half sample to be shown later.
+
+    Parameters
+    ----------
+    show_sample_when_empty : bool
+        With ``False``, your own log is returned even when it is empty.
+    people : sequence of str
+        The sample's people (used only when the sample is first written).
+    """
+    import os
+
+    from ._data import user_data_dir
+    from .log import SessionLog
+
+    own = SessionLog()
+    if not show_sample_when_empty or not own.sessions().empty:
+        return own, False
+    own.close()
+    sample_file = user_data_dir() / SAMPLE_FILE
+    if not sample_file.exists():
+        part = sample_file.with_name(f".{SAMPLE_FILE}.{os.getpid()}.part")
+        try:
+            with SessionLog(part) as log:
+                sample_log(people=people, days=120, seed=7, log=log)
+            # closed: the journal is emptied into the file, so the one file is the log
+            os.replace(part, sample_file)
+        finally:
+            for leftover in part.parent.glob(f"{part.name}*"):
+                leftover.unlink(missing_ok=True)
+    return SessionLog(sample_file), True
 
 
 def sample_log(

@@ -194,3 +194,57 @@ def test_bad_arguments_are_refused(catalog, kwargs, message):
     """Impossible requests fail with a ValueError saying what is wrong."""
     with pytest.raises(ValueError, match=message):
         demo.sample_log(stretches=catalog, **kwargs)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A data folder of the test's own, so 'your log' starts empty."""
+    monkeypatch.setenv("BACKSTRETCH_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_an_empty_log_shows_the_sample_written_once(data_dir):
+    log, is_sample = demo.log_or_sample(people=("Alex",))
+    with log:
+        assert is_sample and log.people() == ["Alex"] and len(log.sessions()) > 20
+        first = log.sessions()
+    stamp = (data_dir / demo.SAMPLE_FILE).stat().st_mtime_ns
+    again, is_sample = demo.log_or_sample(people=("Someone else",))
+    with again:  # reused as it is, not written again
+        assert is_sample and again.people() == ["Alex"]
+        pd.testing.assert_frame_equal(again.sessions(), first)
+    assert (data_dir / demo.SAMPLE_FILE).stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in data_dir.iterdir() if ".part" in p.name) == []
+
+
+def test_your_own_sessions_are_shown_rather_than_the_sample(data_dir):
+    with SessionLog() as own:
+        own.finish_session(own.start_session("Kim"), pain_after=2)
+    log, is_sample = demo.log_or_sample()
+    with log:
+        assert not is_sample and log.people() == ["Kim"]
+    assert not (data_dir / demo.SAMPLE_FILE).exists()
+
+
+def test_no_sample_when_asked_for_none(data_dir):
+    log, is_sample = demo.log_or_sample(show_sample_when_empty=False)
+    with log:
+        assert not is_sample and log.sessions().empty
+    assert not (data_dir / demo.SAMPLE_FILE).exists()
+
+
+def test_a_sample_stopped_halfway_leaves_nothing_to_show_later(data_dir, monkeypatch):
+    real = demo.sample_log
+
+    def stopped(*args, **kwargs):
+        kwargs["log"].start_session("Alex")  # something written, then the kernel stops
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "sample_log", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        demo.log_or_sample()
+    assert sorted(p.name for p in data_dir.iterdir() if "sample" in p.name) == []
+    monkeypatch.setattr(demo, "sample_log", real)
+    log, is_sample = demo.log_or_sample(people=("Alex",))
+    with log:  # the next run writes the whole sample
+        assert is_sample and len(log.sessions()) > 20
