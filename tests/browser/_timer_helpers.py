@@ -259,13 +259,12 @@ SCALE = 0.2  # 33 s in all: holds of 10 s (with a halfway), 3 s, and 1-2 s pause
 #: side when played, so the routine takes 23 s instead of 33 s.
 SHORT_KNEE_HOLD_S = 25
 FRONT_ENDS = ("lab", "notebook7", "voila")
+SERVER_FIXTURES = {"lab": "jupyter_lab", "notebook7": "jupyter_notebook", "voila": "voila"}
 
 
 def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50):
-    if front_end == "voila":
-        server = request.getfixturevalue("voila")
-    else:
-        server = request.getfixturevalue("lab_and_notebook")[front_end]
+    # only the server this front end needs: a module of Lab tests starts no Notebook 7
+    server = request.getfixturevalue(SERVER_FIXTURES[front_end])
     # a notebook (so a kernel) of its own for each test: the servers live for the module
     # and a person of its own in the log they share
     test = request.node.name.split("[")[0].removeprefix("test_")[:40]
