@@ -22,8 +22,11 @@ from backstretch_kit.log import LogError, SessionLog, _pg_conn
 
 REPO = Path(__file__).resolve().parents[2]
 
-WRITERS = 20
-HOLDS_EACH = 500
+# Ten processes at once are enough to make their transactions collide on every table;
+# CI runs 10 x 200 (5.7 s here). The heavier run of issue 17 (20 x 500 = 10,000 holds, 19.5 s)
+# is the same test with BACKSTRETCH_PG_WRITERS=20 BACKSTRETCH_PG_HOLDS_EACH=500.
+WRITERS = int(os.environ.get("BACKSTRETCH_PG_WRITERS", "10"))
+HOLDS_EACH = int(os.environ.get("BACKSTRETCH_PG_HOLDS_EACH", "200"))
 
 # Opens the log, waits for the start signal, records its holds, prints "done".
 _WRITER = """
@@ -88,10 +91,10 @@ def _count(server, url: str, sql: str) -> list[tuple]:
 
 
 @pytest.mark.slow
-def test_twenty_processes_write_ten_thousand_holds_and_lose_none(
+def test_many_processes_write_at_once_and_lose_no_hold(
     pg_server, pg_url: str, tmp_path: Path
 ) -> None:
-    """20 processes x 500 holds at once into one database: 10,000 rows, totals to match."""
+    """10 processes x 200 holds at once into one database: 2,000 rows, totals to match."""
     SessionLog(pg_url).close()  # the schema, made once before the crowd arrives
     go = tmp_path / "go"
     writers = [
@@ -116,7 +119,7 @@ def test_twenty_processes_write_ten_thousand_holds_and_lose_none(
         }
         assert log.sessions()["ended_at"].notna().all()
         assert log.daily_totals()["seconds"].sum() == WRITERS * HOLDS_EACH * 29.5
-    assert _count(pg_server, pg_url, "SELECT count(*) FROM holds") == [(10_000,)]
+    assert _count(pg_server, pg_url, "SELECT count(*) FROM holds") == [(WRITERS * HOLDS_EACH,)]
 
 
 @pytest.mark.slow
