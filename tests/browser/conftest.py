@@ -147,15 +147,22 @@ def browser(chromium_path: str):
     return _CHROMIUM.get(chromium_path)
 
 
-@pytest.fixture
-def page(browser):
+def new_page(browser):
+    """A page in a browser context of its own, collecting its page errors (``page_errors``);
+    close it with ``page.context.close()``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.page_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def screenshot(page, name: str, element=None) -> Path:

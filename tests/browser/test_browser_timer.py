@@ -1,5 +1,8 @@
-"""The hold timer runs in the page: on time, with tones, speech, keys and a wake lock, and
-every finished hold reaches the log once, through a busy kernel, a reload and a restart.
+"""The hold timer runs in the page: on time, with tones, speech and a wake lock, and every
+finished hold reaches the log once, in JupyterLab, Notebook 7 and Voila, all three playing
+at the same time in one browser (their waits overlap, and each timer keeps its time with
+two others busy beside it). Keys, a busy kernel, a reload and a restart are in the
+neighbouring test files.
 
 Each test writes a short notebook (a scaled routine with every kind of cue) into the
 server's temporary copy of the notebooks folder, spies on the page's AudioContext,
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import statistics
 
-import pytest
 from _timer_helpers import (
     FIRST_NOTE,
     FRONT_ENDS,
@@ -31,18 +33,44 @@ from _timer_helpers import (
     whole_seconds,
 )
 
-from conftest import screenshot
+from conftest import new_page, screenshot
 
 
-@pytest.mark.parametrize("front_end", FRONT_ENDS)
-def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, page, front_end):
-    """Tones on the audio clock at each cue, words at the switch, a wake lock, seconds on
-    time, and the log (read afresh) has every hold once with the seconds the page timed."""
-    server, _kernel, person = prepare(request, page, front_end, large=front_end == "voila")
-    begin(page)
+def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, page, browser):
+    """In each front end: tones on the audio clock at each cue, words at the switch, a wake
+    lock, seconds on time, and the log (read afresh) has every hold once with the seconds
+    the page timed."""
+    pages = {"lab": page, **{front_end: new_page(browser) for front_end in FRONT_ENDS[1:]}}
+    try:
+        runs = {}
+        for front_end, each in pages.items():  # the notebooks open one after another
+            server, _kernel, person = prepare(request, each, front_end, large=front_end == "voila")
+            runs[front_end] = (server, person)
+        for each in pages.values():  # and then the three play at once
+            begin(each)
+        shots = {}
+        for front_end, each in pages.items():  # each in its right hold, about 2 s apart
+            wait_for_timer(each, "info.index === 3", 30)
+            shots[front_end] = screenshot(
+                each, f"timer-{front_end}", element=each.locator(".bk-timer")
+            )
+        failures = {}
+        for front_end, each in pages.items():
+            server, person = runs[front_end]
+            try:
+                _played_on_time_and_logged(each, server, person)
+                assert shots[front_end].is_file()
+            except AssertionError as failure:
+                failures[front_end] = failure
+        assert not failures, "\n\n".join(f"{name}: {why}" for name, why in failures.items())
+    finally:
+        for each in pages.values():
+            if each is not page:
+                each.context.close()
+
+
+def _played_on_time_and_logged(page, server, person: str) -> None:
     phases = schedule_of(page)
-    wait_for_timer(page, "info.index === 3", 30)  # the session shows the timer until the end
-    shot = screenshot(page, f"timer-{front_end}", element=page.locator(".bk-timer"))
     info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 90)
     marks = spy(page)
     log = read_log(server.log_file, person)
@@ -88,4 +116,3 @@ def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, p
     assert len(log["holds"]) == sum(p["kind"] == "hold" for p in phases) == 4
     assert all(h["completed"] and h["actual_s"] == h["planned_s"] for h in log["holds"])
     assert page.page_errors == []
-    assert shot.is_file()
