@@ -19,19 +19,17 @@ this module makes the frames and writes them to a log.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ._data import user_data_dir
 from .demo_people import TEMPLATES, SamplePerson, pick_items
 
 # The log's own frame layout, so sample frames and real ones cannot drift apart.
-from .log import HOLD_COLUMNS, SESSION_COLUMNS, holds_frame, sessions_frame
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from .log import SessionLog
+from .log import HOLD_COLUMNS, SESSION_COLUMNS, SessionLog, holds_frame, sessions_frame
 
 __all__ = ["SESSION_COLUMNS", "HOLD_COLUMNS", "log_or_sample", "sample_log", "sample_routines"]
 
@@ -84,11 +82,6 @@ def log_or_sample(
     people : sequence of str
         The sample's people (used only when the sample is first written).
     """
-    import os
-
-    from ._data import user_data_dir
-    from .log import SessionLog
-
     own = SessionLog()
     if not show_sample_when_empty or not own.sessions().empty:
         return own, False
