@@ -6,7 +6,9 @@ with no token, temporary Jupyter settings and workspace folders, a temporary cop
 notebooks (autosave rewrites what it opens), a temporary data folder, so the session log it
 writes is a fresh file the test can read, and a temporary Jupyter runtime folder, where a test
 finds a kernel's connection file (``kernel-<id>.json``) to talk to that kernel with a client
-of its own. A server serves the tests of one module.
+of its own. A server serves the tests of one module; the next module's servers start
+while the last test of the one before runs, and a stopped server shuts its kernels down in
+the background.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -126,7 +129,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     or a slow kernel was in the way; the page's own words can, on a CI machine too.
     """
     report = yield
-    page = getattr(item, "funcargs", {}).get("page")
+    pages = [value for value in getattr(item, "funcargs", {}).values()
+             if type(value).__name__ == "Page"]  # fmt: skip
+    page = pages[0] if pages else None
     if report.when == "call" and report.failed and page is not None:
         try:
             text = page.locator("body").inner_text(timeout=5_000)
@@ -139,6 +144,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 def pytest_sessionfinish() -> None:
     _CHROMIUM.close()  # a run stopped early (-x, Ctrl+C) skips the teardown above
+    _stop(list(_EARLY.values()))  # launched early for tests that did not come
+    _EARLY.clear()
+    _reap_stopped()
 
 
 @pytest.fixture
@@ -147,15 +155,44 @@ def browser(chromium_path: str):
     return _CHROMIUM.get(chromium_path)
 
 
-def new_page(browser):
+@pytest.fixture(scope="module")
+def module_browser(chromium_path: str):
+    """The shared Chromium, for a page that lives through a module's tests (a class that
+    runs on while each test looks at one side of it)."""
+    return _CHROMIUM.get(chromium_path)
+
+
+def new_page(browser, width: int = 1280, height: int = 900):
     """A page in a browser context of its own, collecting its page errors (``page_errors``);
     close it with ``page.context.close()``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.page_errors = errors  # type: ignore[attr-defined]
     return page
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def outside_requests(page) -> list[str]:
+    """The list (filled as the page runs) of every request and web socket the page opens to
+    a host other than this machine (data: and blob: URLs never reach the network).
+
+    The workbook must work offline in a clinic or a classroom: a CDN stylesheet, a web font
+    or a news feed would fail there, so a test asserts this list stays empty.
+    """
+    outside: list[str] = []
+
+    def note(url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("data", "blob") and parts.hostname not in LOCAL_HOSTS:
+            outside.append(url)
+
+    page.on("request", lambda request: note(request.url))
+    page.on("websocket", lambda socket: note(socket.url))
+    return outside
 
 
 @pytest.fixture
@@ -246,29 +283,25 @@ def _launch(kind: str, tmp: Path, argv_for) -> Server:
     return Server(f"http://127.0.0.1:{port}", notebooks, data_dir, process, runtime_dir, log)
 
 
+#: Servers told to stop and not yet gone: a stopping server shuts its kernels down, which
+#: takes seconds; the next test need not wait for that, the end of the run does.
+_STOPPING: list[subprocess.Popen] = []
+
+
 def _stop(servers: list[Server]) -> None:
     for server in servers:
         server.process.terminate()
-    for server in servers:  # they shut their kernels down at the same time
+        _STOPPING.append(server.process)
+
+
+def _reap_stopped() -> None:
+    while _STOPPING:
+        process = _STOPPING.pop()
         try:
-            server.process.wait(timeout=15)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
-
-
-@contextmanager
-def _serve(*specs: tuple[str, Path, object, str]) -> Iterator[list[Server]]:
-    """Start servers (kind, tmp folder, argv builder, readiness path) together; yield them."""
-    servers: list[Server] = []
-    try:
-        for kind, tmp, argv_for, _ready_path in specs:
-            servers.append(_launch(kind, tmp, argv_for))
-        for server, (_kind, _tmp, _argv_for, ready_path) in zip(servers, specs, strict=True):
-            _wait_until_up(server.url + ready_path, server.process, server.log)
-        yield servers
-    finally:
-        _stop(servers)
+            process.kill()
+            process.wait()
 
 
 def _voila_argv(port: int, notebooks: Path) -> list[str]:
@@ -289,47 +322,103 @@ def _jupyter_argv(app: str):
     return argv
 
 
+#: Each kind of server: how to start it and the path that answers once it is ready.
+KINDS = {
+    "lab": (_jupyter_argv("lab"), "/api/status"),
+    "notebook": (_jupyter_argv("notebook"), "/api/status"),
+    "voila": (_voila_argv, "/"),
+}
+#: The servers behind each server fixture below. A module that starts its servers another
+#: way (``request.getfixturevalue``) names them with ``pytest.mark.servers("lab", ...)``.
+FIXTURE_KINDS = {
+    "jupyter_lab": ("lab",),
+    "jupyter_notebook": ("notebook",),
+    "voila": ("voila",),
+    "lab_and_notebook": ("lab", "notebook"),
+}
+
+#: Servers launched for the next module while the last test of the one before runs, by
+#: (module path, kind): a server takes seconds to start, mostly time the test before spends
+#: waiting on a timer or a kernel.
+_EARLY: dict[tuple[Path, str], Server] = {}
+
+
+def _kinds_needed(items: list[pytest.Item]) -> list[str]:
+    kinds: list[str] = []
+    for item in items:
+        named = [kind for name in item.fixturenames for kind in FIXTURE_KINDS.get(name, ())]
+        for mark in item.iter_markers("servers"):
+            named.extend(mark.args)
+        kinds.extend(kind for kind in named if kind not in kinds)
+    return kinds
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    # xdist hands a process its next test before it runs this one, so nextitem is known here
+    if nextitem is not None and nextitem.path != item.path and _is_browser_test(nextitem):
+        module = [each for each in item.session.items if each.path == nextitem.path]
+        factory = item.config._tmp_path_factory
+        for kind in _kinds_needed(module):
+            if (nextitem.path, kind) not in _EARLY:
+                argv_for, _ready = KINDS[kind]
+                _EARLY[nextitem.path, kind] = _launch(kind, factory.mktemp(kind), argv_for)
+    return (yield)
+
+
+@contextmanager
+def _serve(request: pytest.FixtureRequest, *kinds: str) -> Iterator[list[Server]]:
+    """The module's servers of these kinds (launched early, or now), once they answer."""
+    servers: list[Server] = []
+    try:
+        for kind in kinds:
+            early = _EARLY.pop((request.path, kind), None)
+            if early is None:
+                factory = request.getfixturevalue("tmp_path_factory")
+                early = _launch(kind, factory.mktemp(kind), KINDS[kind][0])
+            servers.append(early)
+        for server, kind in zip(servers, kinds, strict=True):
+            _wait_until_up(server.url + KINDS[kind][1], server.process, server.log)
+        yield servers
+    finally:
+        _stop(servers)
+
+
 @pytest.fixture(scope="module")
-def voila(tmp_path_factory):
+def voila(request):
     """Voila on the notebooks folder; yields a Server. Open a notebook at url + /voila/render/NB.
 
     Each page load gets a kernel of its own; the tests of a module share the server, as they
     share the Jupyter servers below, and so its data folder (and the session log in it).
     """
-    with _serve(("voila", tmp_path_factory.mktemp("voila"), _voila_argv, "/")) as (server,):
+    with _serve(request, "voila") as (server,):
         yield server
 
 
 @pytest.fixture(scope="module")
-def jupyter_lab(tmp_path_factory):
+def jupyter_lab(request):
     """Start JupyterLab with no token on the notebooks folder; yields a Server."""
-    tmp = tmp_path_factory.mktemp("lab")
-    with _serve(("lab", tmp, _jupyter_argv("lab"), "/api/status")) as (server,):
+    with _serve(request, "lab") as (server,):
         yield server
 
 
 @pytest.fixture(scope="module")
-def jupyter_notebook(tmp_path_factory):
+def jupyter_notebook(request):
     """Start Notebook 7 (``jupyter notebook``) with no token on the notebooks folder; a Server.
 
     Open a notebook at url + /notebooks/NB.
     """
-    tmp = tmp_path_factory.mktemp("notebook")
-    with _serve(("notebook", tmp, _jupyter_argv("notebook"), "/api/status")) as (server,):
+    with _serve(request, "notebook") as (server,):
         yield server
 
 
 @pytest.fixture(scope="module")
-def lab_and_notebook(tmp_path_factory):
+def lab_and_notebook(request):
     """JupyterLab and Notebook 7, started at the same time: {"lab": Server, "notebook7": Server}.
 
     Each has its own folders (notebooks copy, data, runtime), as the fixtures above.
     """
-    specs = [
-        ("lab", tmp_path_factory.mktemp("lab"), _jupyter_argv("lab"), "/api/status"),
-        ("notebook", tmp_path_factory.mktemp("notebook"), _jupyter_argv("notebook"), "/api/status"),
-    ]
-    with _serve(*specs) as (lab, notebook):
+    with _serve(request, "lab", "notebook") as (lab, notebook):
         yield {"lab": lab, "notebook7": notebook}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
 from _timer_helpers import (
     FIRST_NOTE,
     FRONT_ENDS,
@@ -34,6 +35,8 @@ from _timer_helpers import (
 )
 
 from conftest import new_page, screenshot
+
+pytestmark = pytest.mark.servers("lab", "notebook", "voila")  # prepare() starts them
 
 
 def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, page, browser):
