@@ -1,4 +1,5 @@
-"""In JupyterLab, every notebook runs all its cells with no error output and no broken widget."""
+"""In JupyterLab, every notebook runs all its cells with no error output, no broken widget
+and no request to any host but this machine."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, idle_kernel_id, screenshot
+from conftest import ROOT, idle_kernel_id, outside_requests, screenshot
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -34,7 +35,9 @@ def test_there_are_notebooks_to_run():
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_run_all_cells_without_errors(jupyter_lab, page, name):
-    """Clear outputs, Run All Cells, wait until each cell has run, then look for errors."""
+    """Clear outputs, Run All Cells, wait until each cell has run, then look for errors and
+    for any request that left the machine (JupyterLab's own included)."""
+    outside = outside_requests(page)
     # ?reset: a fresh workspace, so only this notebook is open
     page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
@@ -56,4 +59,6 @@ def test_run_all_cells_without_errors(jupyter_lab, page, name):
     text = page.locator(".jp-Notebook").inner_text()
     assert "Error displaying widget" not in text
     assert "Traceback" not in text
+    page.wait_for_load_state("networkidle")
+    assert outside == []
     assert page.page_errors == []
