@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from conftest import screenshot
+from conftest import new_page, screenshot
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 
@@ -34,12 +34,16 @@ CONTROLS = """() => Array.from(document.querySelectorAll(
 })"""
 
 
-def _context_page(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page, errors
+@pytest.fixture(scope="module")
+def running_class(voila, module_browser):
+    """One class started in Voila at the smallest size and left running for the tests below,
+    which resize the window as a teacher's projector does and look at it; the last one stops
+    it."""
+    width, height = SIZES[0]
+    page = new_page(module_browser, width, height)
+    _start_class(page, voila)
+    yield page
+    page.context.close()
 
 
 def _start_class(page, voila) -> None:
@@ -66,78 +70,74 @@ def _dark_share(png: bytes) -> float:
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_a_running_class_fills_the_window_with_every_control_on_screen(
-    voila, browser, width, height
+    running_class, width, height
 ):
     """Only the timer shows, filling the window; each button and slider is inside it."""
-    context, page, errors = _context_page(browser, width, height)
-    try:
-        _start_class(page, voila)
-        assert not page.get_by_role("heading", name="Workshop", exact=True).is_visible()
-        assert not page.get_by_text("A stretching class on a projector").is_visible()
-        panel = page.locator(".bk-workshop").bounding_box()
-        assert panel == {"x": 0, "y": 0, "width": width, "height": height}
-        timer = page.locator(".bk-timer").bounding_box()
-        assert timer["width"] >= 0.9 * width - 1
-        controls = page.evaluate(CONTROLS)
-        assert len(controls) >= 9, controls  # 5 timer buttons, sound, volume, voice, back
-        outside = [
-            c
-            for c in controls
-            if not c["shown"]
-            or not c["onTop"]
-            or c["left"] < 0
-            or c["top"] < 0
-            or c["right"] > width
-            or c["bottom"] > height
-        ]
-        assert outside == [], outside
-        # the big countdown really is big: a third of the window's height or more
-        dial = page.locator(".bk-dial").bounding_box()
-        assert dial["height"] >= height / 3
-        screenshot(page, f"projector-{width}x{height}")
-        assert errors == []
-    finally:
-        context.close()
+    page = running_class
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        f"() => document.querySelector('.bk-workshop').getBoundingClientRect().width === {width}"
+    )
+    page.wait_for_timeout(300)  # the layout settles at the new size
+    assert not page.get_by_role("heading", name="Workshop", exact=True).is_visible()
+    assert not page.get_by_text("A stretching class on a projector").is_visible()
+    panel = page.locator(".bk-workshop").bounding_box()
+    assert panel == {"x": 0, "y": 0, "width": width, "height": height}
+    timer = page.locator(".bk-timer").bounding_box()
+    assert timer["width"] >= 0.9 * width - 1
+    controls = page.evaluate(CONTROLS)
+    assert len(controls) >= 9, controls  # 5 timer buttons, sound, volume, voice, back
+    outside = [
+        c
+        for c in controls
+        if not c["shown"]
+        or not c["onTop"]
+        or c["left"] < 0
+        or c["top"] < 0
+        or c["right"] > width
+        or c["bottom"] > height
+    ]
+    assert outside == [], outside
+    # the big countdown really is big: a third of the window's height or more
+    dial = page.locator(".bk-dial").bounding_box()
+    assert dial["height"] >= height / 3
+    screenshot(page, f"projector-{width}x{height}")
+    assert page.page_errors == []
 
 
-def test_the_projector_picture_is_light_on_dark(voila, browser):
+def test_the_projector_picture_is_light_on_dark(running_class):
     """The pictogram's background is dark on the black screen, not a white box."""
-    context, page, errors = _context_page(browser, 1280, 720)
-    try:
-        _start_class(page, voila)
-        picture = page.locator(".bk-timer .bk-picture")
-        picture.wait_for()
-        assert _dark_share(picture.screenshot()) > 0.9
-        assert errors == []
-    finally:
-        context.close()
+    page = running_class
+    page.set_viewport_size({"width": 1280, "height": 720})
+    picture = page.locator(".bk-timer .bk-picture")
+    picture.wait_for()
+    assert _dark_share(picture.screenshot()) > 0.9
+    assert page.page_errors == []
 
 
-def test_stopping_thanks_the_class_and_the_prose_comes_back(voila, browser):
+def test_stopping_thanks_the_class_and_the_prose_comes_back(running_class):
     """Stop: class words and the safety advice, no pain question or notes box for one
-    person; Pick other stretches brings the title, prose and picker back."""
-    context, page, errors = _context_page(browser, 1280, 720)
-    try:
-        _start_class(page, voila)
-        again = page.locator(".bk-workshop-again")
-        fits = again.evaluate("el => el.scrollWidth <= el.clientWidth")
-        assert fits, "the label of 'Pick other stretches' is cut off"
-        page.locator(".bk-stop").click()
-        status = page.locator(".bk-workshop-farewell")
-        status.wait_for(timeout=10_000)
-        text = status.inner_text()
-        assert "Thank you, everyone" in text
-        assert "physiotherapist" in text and "Stop any stretch that hurts" in text
-        body = page.locator(".bk-workshop").inner_text()
-        assert "How does your back feel" not in body
-        assert not page.locator(".bk-notes").is_visible()
-        assert not page.locator(".bk-finish").is_visible()
-        screenshot(page, "projector-class-ended")
-        again.click()
-        page.locator(".bk-workshop-use").wait_for()
-        assert page.get_by_role("heading", name="Workshop", exact=True).is_visible()
-        assert page.get_by_text("A stretching class on a projector").is_visible()
-        assert page.locator(".bk-workshop").bounding_box()["y"] > 0
-        assert errors == []
-    finally:
-        context.close()
+    person; Pick other stretches brings the title, prose and picker back (last: it ends
+    the class the tests above looked at)."""
+    page = running_class
+    page.set_viewport_size({"width": 1280, "height": 720})
+    again = page.locator(".bk-workshop-again")
+    fits = again.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert fits, "the label of 'Pick other stretches' is cut off"
+    page.locator(".bk-stop").click()
+    status = page.locator(".bk-workshop-farewell")
+    status.wait_for(timeout=10_000)
+    text = status.inner_text()
+    assert "Thank you, everyone" in text
+    assert "physiotherapist" in text and "Stop any stretch that hurts" in text
+    body = page.locator(".bk-workshop").inner_text()
+    assert "How does your back feel" not in body
+    assert not page.locator(".bk-notes").is_visible()
+    assert not page.locator(".bk-finish").is_visible()
+    screenshot(page, "projector-class-ended")
+    again.click()
+    page.locator(".bk-workshop-use").wait_for()
+    assert page.get_by_role("heading", name="Workshop", exact=True).is_visible()
+    assert page.get_by_text("A stretching class on a projector").is_visible()
+    assert page.locator(".bk-workshop").bounding_box()["y"] > 0
+    assert page.page_errors == []
