@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from conftest import idle_kernel_id, kernel_client
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from conftest import idle_kernel_id, kernel_client, new_page, screenshot
 
 SPIES = """
 (() => {
@@ -248,6 +255,22 @@ class KernelClient:
                 return reply["content"]
         raise AssertionError(f"no reply to {msg_id} in {timeout} s")
 
+    def reply_in_turn(self, msg_id: str, timeout: float = 60):
+        """``wait`` as a scenario step (``reply = yield from client.reply_in_turn(id)``)."""
+        replies: list[dict] = []
+
+        def replied() -> bool:
+            while True:
+                try:
+                    reply = self.client.get_shell_msg(timeout=0)
+                except queue.Empty:
+                    return bool(replies)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    replies.append(reply["content"])
+
+        yield Wait(f"the kernel's reply to {msg_id}", replied, timeout)
+        return replies[0]
+
     def close(self) -> None:
         self.client.stop_channels()
 
@@ -262,12 +285,12 @@ FRONT_ENDS = ("lab", "notebook7", "voila")
 SERVER_FIXTURES = {"lab": "jupyter_lab", "notebook7": "jupyter_notebook", "voila": "voila"}
 
 
-def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50):
+def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50, name=None):
     # only the server this front end needs: a module of Lab tests starts no Notebook 7
     server = request.getfixturevalue(SERVER_FIXTURES[front_end])
-    # a notebook (so a kernel) of its own for each test: the servers live for the module
-    # and a person of its own in the log they share
-    test = request.node.name.split("[")[0].removeprefix("test_")[:40]
+    # a notebook (so a kernel) of its own for each test (``name``, the requesting test by
+    # default): the servers live for the module, and a person of its own in the log they share
+    test = (name or request.node.name).split("[")[0].removeprefix("test_")[:40]
     code = ROUTINE_CODE.format(scale=SCALE, large=large, person=test, knee_hold_s=knee_hold_s)
     write_notebook(server.notebooks, f"timer-{test}.ipynb", code)
     page.add_init_script(SPIES)
@@ -344,3 +367,205 @@ def late(shown: list[tuple], frames: list[float]) -> list[tuple]:
         if error < -1.0 or (error > 100.0 and not in_first_frame):
             late.append((text, index, error))
     return late
+
+
+# -- scenarios that play at the same time ----------------------------------------------------
+#
+# A timer test mostly waits while the timer plays in real time. So the tests of a module are
+# written as scenarios, generator functions that ``yield`` what they wait for (a ``Wait``),
+# and ``Together`` plays all of a module's selected scenarios at once, each on a page of its
+# own in the shared browser: the notebooks open one after another (each scenario runs up to
+# ``yield PREPARED``), then the driver polls every page in turn and resumes whichever
+# scenario's wait is met. A scenario must not block for long between its yields, or the
+# others' waits are noticed late (a page reload, a kernel's reply, a log read: all yielded).
+
+
+@dataclass
+class Wait:
+    """What a scenario waits for: ``check()`` returns None or False until it is met, then
+    the value the scenario gets back from its ``yield``."""
+
+    what: str
+    check: Callable[[], Any]
+    timeout: float
+
+
+#: Yielded once a scenario's notebook is open and its timer ready: it goes on when every
+#: scenario of the module is ready, so no opening notebook slows a timer playing.
+PREPARED = Wait("the other scenarios to be prepared", lambda: None, math.inf)
+
+
+def _evaluate(page, script: str, arg: Any = None) -> Any:
+    """The script's value on the page, or None while the page is between two documents."""
+    try:
+        return page.evaluate(script, arg)
+    except PlaywrightError:
+        if page.is_closed():
+            raise
+        return None  # a reload under way: the old document is gone, the new one not yet up
+
+
+def until(page, condition: str, timeout: float = 60) -> Wait:
+    """Until ``condition`` (JS over ``info``, the timer's inspect() record) holds; the
+    scenario gets ``info`` back (as ``wait_for_timer`` returns it)."""
+    script = f"() => {{ const info = ({INFO})(); return info && ({condition}) ? info : null; }}"
+    return Wait(condition, lambda: _evaluate(page, script), timeout)
+
+
+def until_js(page, function: str, arg: Any = None, timeout: float = 30) -> Wait:
+    """Until the JS ``function`` (of ``arg``, as ``page.wait_for_function`` takes) is truthy."""
+    return Wait(f"{function} of {arg!r}", lambda: _evaluate(page, function, arg) or None, timeout)
+
+
+def until_shown(page, css: str, timeout: float = 30) -> Wait:
+    """Until an element matching ``css`` is on the page and visible (``Locator.wait_for``)."""
+    script = """(css) => { const el = document.querySelector(css);
+      return !!el && getComputedStyle(el).visibility !== 'hidden'
+        && el.getClientRects().length > 0; }"""
+    return Wait(f"{css} to be shown", lambda: _evaluate(page, script, css) or None, timeout)
+
+
+def pause(seconds: float) -> Wait:
+    """A plain wait of ``seconds`` (in place of ``time.sleep``)."""
+    end = time.monotonic() + seconds
+    return Wait(f"{seconds} s to pass", lambda: time.monotonic() >= end or None, seconds + 30)
+
+
+def read_log_in_turn(path: Path, person: str | None = None):
+    """``read_log`` as a scenario step (``log = yield from read_log_in_turn(...)``): the
+    fresh process reads while the other scenarios play on."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ_LOG, str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield Wait(f"a fresh process to read {path}", lambda: reader.poll() is not None, 60)
+        out, err = reader.communicate()
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.communicate()
+    assert reader.returncode == 0, f"reading the log {path} failed:\n{err}"
+    log = json.loads(out)
+    if person is not None:
+        log = {table: [row for row in rows if row["person"] == person]
+               for table, rows in log.items()}  # fmt: skip
+    return log
+
+
+def begin_in_turn(page):
+    """``begin`` as a scenario step: Begin, and the countdown watched once it runs."""
+    page.locator(".bk-begin").click()
+    info = yield until(page, "info.state === 'running'", timeout=30)
+    page.evaluate("() => window.__bkWatchCountdown()")
+    return info
+
+
+def together(scenario: Callable):
+    """Mark a test as played by ``scenario(request, page, name, **params)``, a generator
+    (``name`` is the test's, ``params`` its parameters), beside the module's other ones."""
+
+    def mark(test):
+        test.scenario = scenario
+        return test
+
+    return mark
+
+
+@dataclass
+class _Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+class Together:
+    """Plays a module's scenarios at the same time, the first time one of its tests asks,
+    and keeps each one's outcome for its own test.
+
+    Only the selected tests' scenarios play (``-k`` one test: one scenario). Make it a
+    module-scoped fixture; each test calls ``outcome(request, browser)``.
+    """
+
+    POLL_S = 0.05
+
+    def __init__(self, module_request) -> None:
+        module = module_request.node
+        self.items = [
+            item for item in module_request.session.items
+            if item.getparent(pytest.Module) is module and hasattr(item.function, "scenario")
+        ]  # fmt: skip
+        self.outcomes: dict[str, _Outcome] | None = None
+
+    def outcome(self, request, browser) -> Any:
+        """The test's scenario's return value; its failure is raised here, with a note of
+        what its page showed (text and screenshot)."""
+        if self.outcomes is None:
+            self.outcomes = {}
+            self._play(request, browser)
+        result = self.outcomes.get(request.node.name)
+        assert result is not None, f"{request.node.name} was not played (not selected?)"
+        if result.error is not None:
+            raise result.error
+        return result.value
+
+    def _play(self, request, browser) -> None:
+        pages = {item.name: new_page(browser) for item in self.items}
+        runs = {}
+        try:
+            for item in self.items:
+                params = item.callspec.params if hasattr(item, "callspec") else {}
+                scenario = item.function.scenario
+                runs[item.name] = scenario(request, pages[item.name], item.name, **params)
+            self._drive(runs, pages)
+        finally:
+            for run in runs.values():
+                run.close()  # a scenario cut short runs its own clean-up (finally)
+            for page in pages.values():
+                page.context.close()
+
+    def _drive(self, runs: dict, pages: dict) -> None:
+        waits: dict[str, tuple[Wait, float]] = {}
+
+        def step(name: str, value: Any = None, error: BaseException | None = None) -> None:
+            try:
+                wait = runs[name].throw(error) if error else runs[name].send(value)
+            except StopIteration as done:
+                self.outcomes[name] = _Outcome(value=done.value)
+            except (Exception, pytest.fail.Exception) as failure:
+                self.outcomes[name] = _Outcome(error=_noted(failure, pages[name], name))
+            else:
+                waits[name] = (wait, time.monotonic() + wait.timeout)
+                return
+            waits.pop(name, None)
+
+        for name in runs:  # each opens its notebook, one after another
+            step(name)
+        for name in [name for name, (wait, _) in waits.items() if wait is PREPARED]:
+            step(name)  # and then all play at once
+        while waits:
+            started = time.monotonic()
+            for name in list(waits):
+                wait, deadline = waits[name]
+                try:
+                    value = wait.check()
+                except Exception as failure:  # the page closed or crashed: the scenario's
+                    step(name, error=failure)
+                    continue
+                if value is not None and value is not False:
+                    step(name, value)
+                elif time.monotonic() > deadline:
+                    timeout = TimeoutError(f"{name}: waited {wait.timeout} s for {wait.what}")
+                    step(name, error=timeout)
+            time.sleep(max(0.0, self.POLL_S - (time.monotonic() - started)))
+
+
+def _noted(failure: BaseException, page, name: str) -> BaseException:
+    """The failure, with a note of the page's text and a screenshot (conftest's report hook
+    does this for a test's ``page``; a scenario's page is not one)."""
+    try:
+        text = page.locator("body").inner_text(timeout=5_000)
+        shot = screenshot(page, f"FAILED-{name}"[:120])
+        failure.add_note(f"the page at the failure of {name}:\n{text[-4000:]}\n[{shot}]")
+    except Exception as error:  # a closed or crashed page: say so, keep the failure
+        failure.add_note(f"the page at the failure of {name} could not be read: {error}")
+    return failure
