@@ -1,62 +1,76 @@
 """The hold timer in the page, under a person's hands and a busy kernel: the keys pause,
 skip, go back and fill the screen; a 10 s computation in the kernel freezes nothing and
 its holds are saved after it (the shared set-up is in ``_timer_helpers``).
+
+The two play at the same time, each in a notebook (so a kernel) and a page of its own on
+one JupyterLab (``Together`` in ``_timer_helpers``).
 """
 
 from __future__ import annotations
 
+import pytest
 from _timer_helpers import (
+    PREPARED,
     SHORT_KNEE_HOLD_S,
     KernelClient,
-    begin,
+    Together,
+    begin_in_turn,
     countdown_errors,
     expected_tones,
     late,
     logged_holds,
     oscillator_perf_ms,
     page_holds,
+    pause,
     prepare,
-    read_log,
+    read_log_in_turn,
     schedule_of,
     spy,
-    wait_for_timer,
+    together,
+    until,
+    until_js,
+    until_shown,
     whole_seconds,
 )
 
 
-def test_keys_pause_skip_go_back_and_fill_the_screen(request, page):
-    """Space pauses and resumes (the lock let go and taken again), right skips, left goes
-    back, F asks for full screen; the log holds the seconds held, pause excluded."""
-    server, _kernel, person = prepare(request, page, "lab")
-    begin(page)
+@pytest.fixture(scope="module")
+def played(request):
+    return Together(request)
+
+
+def _keys(request, page, name):
+    server, _kernel, person = prepare(request, page, "lab", name=name)
+    yield PREPARED
+    yield from begin_in_turn(page)
     phases = schedule_of(page)
     assert page.evaluate("() => document.activeElement.classList.contains('bk-timer')")
-    wait_for_timer(page, "info.index === 1 && info.remaining_s < 8", 30)
+    yield until(page, "info.index === 1 && info.remaining_s < 8", 30)
     page.keyboard.press("Space")
-    info = wait_for_timer(page, "info.state === 'paused'", 5)
+    info = yield until(page, "info.state === 'paused'", 5)
     assert page.locator(".bk-timer .bk-pause").inner_text().strip().endswith("Resume")
     assert page.locator(".bk-timer .bk-pause").get_attribute("aria-label") == "Resume the timer"
-    page.wait_for_function("() => document.querySelector('.bk-timer .bk-live').textContent"
-                           " === 'Paused.'")  # fmt: skip
-    page.wait_for_function("() => window.__bkSpy.released >= 1", timeout=5000)
+    yield until_js(page, "() => document.querySelector('.bk-timer .bk-live').textContent"
+                         " === 'Paused.'")  # fmt: skip
+    yield until_js(page, "() => window.__bkSpy.released >= 1", timeout=5)
     frozen = page.locator(".bk-timer .bk-countdown").inner_text()
-    page.wait_for_timeout(1500)
+    yield pause(1.5)
     assert page.locator(".bk-timer .bk-countdown").inner_text() == frozen
     page.keyboard.press("Space")
-    wait_for_timer(page, "info.state === 'running'", 5)
+    yield until(page, "info.state === 'running'", 5)
     assert len(spy(page)["wake"]) >= 2
     page.keyboard.press("ArrowRight")  # skip the left hold
     page.keyboard.press("Space")  # and pause in the 1 s switch that follows
-    wait_for_timer(page, "info.index === 2 && info.state === 'paused'", 5)
+    yield until(page, "info.index === 2 && info.state === 'paused'", 5)
     page.keyboard.press("ArrowLeft")  # within 2 s of its start: back to the left hold
-    wait_for_timer(page, "info.index === 1", 5)
+    yield until(page, "info.index === 1", 5)
     page.keyboard.press("Space")
-    wait_for_timer(page, "info.state === 'running'", 5)
+    yield until(page, "info.state === 'running'", 5)
     page.keyboard.press("f")
-    page.wait_for_function("() => window.__bkSpy.fullscreen === 1", timeout=5000)
+    yield until_js(page, "() => window.__bkSpy.fullscreen === 1", timeout=5)
     page.locator(".bk-timer .bk-stop").click()
-    info = wait_for_timer(page, "info.state === 'stopped' && info.queued.length === 0", 20)
-    log = read_log(server.log_file, person)
+    info = yield until(page, "info.state === 'stopped' && info.queued.length === 0", 20)
+    log = yield from read_log_in_turn(server.log_file, person)
 
     outcomes = [(e["index"], e["outcome"]) for e in info["finished"]]
     assert outcomes == [(0, "completed"), (1, "skipped"), (2, "back"), (1, "stopped")]
@@ -68,25 +82,34 @@ def test_keys_pause_skip_go_back_and_fill_the_screen(request, page):
     assert page.page_errors == []
 
 
-def test_a_busy_kernel_freezes_nothing_and_its_holds_are_saved_after(request, page):
-    """A 10 s computation in the kernel: the countdown skips no second, the tones stay on
-    time, the page says holds are waiting, and afterwards each is logged once."""
-    server, kernel_id, person = prepare(request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S)
+@together(_keys)
+def test_keys_pause_skip_go_back_and_fill_the_screen(played, request, browser):
+    """Space pauses and resumes (the lock let go and taken again), right skips, left goes
+    back, F asks for full screen; the log holds the seconds held, pause excluded."""
+    played.outcome(request, browser)
+
+
+def _busy_kernel(request, page, name):
+    server, kernel_id, person = prepare(
+        request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S, name=name
+    )
     client = KernelClient(server.runtime_dir / f"kernel-{kernel_id}.json")
     try:
-        begin(page)
+        yield PREPARED
+        yield from begin_in_turn(page)
         phases = schedule_of(page)
-        wait_for_timer(page, "info.index === 1 && info.remaining_s < 2.5", 30)
+        yield until(page, "info.index === 1 && info.remaining_s < 2.5", 30)
         busy = client.start("import time as _t; _t.sleep(10)")
-        page.locator(".bk-timer .bk-pending").wait_for(timeout=12_000)  # during the 10 s
+        yield until_shown(page, ".bk-timer .bk-pending", 12)  # during the 10 s
         waiting = page.locator(".bk-timer .bk-pending").inner_text()
         assert "waiting to be saved" in waiting
-        assert client.wait(busy)["status"] == "ok"
-        info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 90)
+        reply = yield from client.reply_in_turn(busy)
+        assert reply["status"] == "ok"
+        info = yield until(page, "info.state === 'finished' && info.queued.length === 0", 90)
         marks = spy(page)
     finally:
         client.close()
-    log = read_log(server.log_file, person)
+    log = yield from read_log_in_turn(server.log_file, person)
     shown = countdown_errors(marks["countdown"], info, phases)
     lateness = late(shown, marks["frames"])
     assert len(shown) >= whole_seconds(phases) - 3 and not lateness, lateness
@@ -97,3 +120,10 @@ def test_a_busy_kernel_freezes_nothing_and_its_holds_are_saved_after(request, pa
     assert logged_holds(log) == page_holds(info, phases)
     assert len(log["holds"]) == 4
     assert not page.locator(".bk-timer .bk-pending").is_visible()
+
+
+@together(_busy_kernel)
+def test_a_busy_kernel_freezes_nothing_and_its_holds_are_saved_after(played, request, browser):
+    """A 10 s computation in the kernel: the countdown skips no second, the tones stay on
+    time, the page says holds are waiting, and afterwards each is logged once."""
+    played.outcome(request, browser)
