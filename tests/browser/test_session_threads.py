@@ -17,6 +17,9 @@ taken even when the workbook's handler failed; the handler also reads ``sys.last
 which IPython's ``showtraceback`` sets, to report that failure. The probe's own requests go
 to the kernel's shell channel and run on its main thread (the timer runs in the page, so the
 kernel is idle while it plays).
+
+The two front ends play at the same time, each on a page of its own (``Together`` in
+``_timer_helpers``): the notebooks open one after the other, then both sessions play.
 """
 
 from __future__ import annotations
@@ -28,9 +31,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from _timer_helpers import (
+    PREPARED,
+    KernelClient,
+    Together,
+    read_log_in_turn,
+    together,
+    until_js,
+    until_shown,
+)
 
-from conftest import Server, idle_kernel_id, kernel_client, screenshot
+from conftest import Server, idle_kernel_id, screenshot
 
 NOTEBOOK = "03-Guided-Session.ipynb"
 #: The notebook's hold_scale is set so that the skipped and the stopped hold last at least
@@ -116,20 +127,6 @@ REPORT = (
     "'package': _bk_package.__file__})"
 )
 
-# Run in a fresh Python process: the log as any later reader sees it.
-READ_LOG = """
-import json, sys
-from backstretch_kit import SessionLog
-
-with SessionLog(sys.argv[1]) as log:
-    sessions, holds = log.sessions(), log.holds()
-print(json.dumps({
-    "sessions": json.loads(sessions.to_json(orient="records", date_format="iso")),
-    "holds": json.loads(holds.to_json(orient="records", date_format="iso")),
-}))
-"""
-
-
 READ_SCHEDULE = """
 import json, sys
 from backstretch_kit import load_routine
@@ -139,11 +136,8 @@ print(json.dumps(list(zip(schedule["phase"], schedule["seconds"].astype(float)))
 """
 
 
-class KernelProbe:
+class KernelProbe(KernelClient):
     """A second client of the notebook's kernel, on the shell channel (so the main thread)."""
-
-    def __init__(self, connection_file: Path) -> None:
-        self.client = kernel_client(connection_file)
 
     def run(self, code: str, **expressions: str) -> dict[str, str]:
         """Execute code quietly; return each expression's ``text/plain``."""
@@ -151,18 +145,25 @@ class KernelProbe:
             code, silent=True, store_history=False, user_expressions=expressions, reply=True,
             timeout=30,
         )  # fmt: skip
-        content = reply["content"]
-        if content["status"] != "ok":
-            raise AssertionError(f"the probe's code failed in the kernel: {content}")
-        values = {}
-        for name, value in content["user_expressions"].items():
-            if value["status"] != "ok":
-                raise AssertionError(f"the probe's expression {name} failed: {value}")
-            values[name] = value["data"]["text/plain"]
-        return values
+        return _values(reply["content"])
 
-    def close(self) -> None:
-        self.client.stop_channels()
+    def run_in_turn(self, code: str, **expressions: str):
+        """``run`` as a scenario step: the other front end plays on while the kernel answers."""
+        msg_id = self.client.execute(
+            code, silent=True, store_history=False, user_expressions=expressions
+        )
+        return _values((yield from self.reply_in_turn(msg_id, timeout=30)))
+
+
+def _values(content: dict) -> dict[str, str]:
+    if content["status"] != "ok":
+        raise AssertionError(f"the probe's code failed in the kernel: {content}")
+    values = {}
+    for name, value in content["user_expressions"].items():
+        if value["status"] != "ok":
+            raise AssertionError(f"the probe's expression {name} failed: {value}")
+        values[name] = value["data"]["text/plain"]
+    return values
 
 
 def _prepare_copy(path: Path) -> float:
@@ -217,19 +218,14 @@ def _set_slider(slider, value: int) -> None:
     )
 
 
-def _read_log(path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", READ_LOG, str(path)], capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, f"reading the log {path} failed:\n{out.stderr}"
-    return json.loads(out.stdout)
+@pytest.fixture(scope="module")
+def played(request):
+    return Together(request)
 
 
-@pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
-def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end):
-    """Begin, Skip mid-hold, Stop mid-hold, Finish: every hold and the session end are logged."""
+def _skip_and_stop(request, page, name, front_end):
     address = FRONT_ENDS[front_end]
-    server: Server = lab_and_notebook[front_end]
+    server: Server = request.getfixturevalue("lab_and_notebook")[front_end]
     played_s = _prepare_copy(server.notebooks / NOTEBOOK)
     page.goto(server.url + address.format(NOTEBOOK), timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
@@ -248,17 +244,18 @@ def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end)
         if shown_as[0] == shown_as[1] or shown_as[1] == shown_as[2]:
             pytest.fail(f"the routine's first holds look alike on screen, {shown_as}: no test")
         _set_slider(session.locator(".bk-pain-before"), PAIN_BEFORE)
+        yield PREPARED
         session.locator(".bk-begin").click()
         # skip the first hold a second or two in; the second runs to its end; stop the third
-        wait = 1000 * (played_s + 15)  # Begin to the end of the third hold, and slack
-        page.wait_for_function(IN_HOLD, arg=[*shown_as[0], skipped["seconds"]], timeout=wait)
+        wait = played_s + 15  # Begin to the end of the third hold, and slack
+        yield until_js(page, IN_HOLD, [*shown_as[0], skipped["seconds"]], timeout=wait)
         session.locator(".bk-skip").click()
-        page.wait_for_function(IN_HOLD, arg=[*shown_as[1], None], timeout=wait)
-        page.wait_for_function(IN_HOLD, arg=[*shown_as[2], stopped["seconds"]], timeout=wait)
+        yield until_js(page, IN_HOLD, [*shown_as[1], None], timeout=wait)
+        yield until_js(page, IN_HOLD, [*shown_as[2], stopped["seconds"]], timeout=wait)
         session.locator(".bk-stop").click()
         try:
-            session.locator(".bk-pain-after").wait_for(timeout=10_000)
-        except PlaywrightTimeout:
+            yield until_shown(page, ".bk-session .bk-pain-after", 10)
+        except TimeoutError:
             problems.append(
                 "after Stop the pain-after/Finish form never appeared (the session stayed "
                 "playing: the stop was not handled to its end)"
@@ -267,19 +264,21 @@ def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end)
             _set_slider(session.locator(".bk-pain-after"), PAIN_AFTER)
             session.locator(".bk-finish").click()
             try:
-                page.wait_for_function(
+                yield until_js(
+                    page,
                     "() => /Saved:/.test("
                     "document.querySelector('.bk-session .bk-session-status').innerText)",
-                    timeout=10_000,
+                    timeout=10,
                 )
-            except PlaywrightTimeout:
+            except TimeoutError:
                 problems.append("after Finish the session never said 'Saved:'")
-        shown = json.loads(ast.literal_eval(probe.run("", report=REPORT)["report"]))
+        report = yield from probe.run_in_turn("", report=REPORT)
+        shown = json.loads(ast.literal_eval(report["report"]))
     finally:
         probe.close()
         screenshot(page, f"session-threads-{front_end}", element=session)
 
-    log = _read_log(server.log_file)
+    log = yield from read_log_in_turn(server.log_file)
     clicks = shown["clicks"]
     report = (
         f"front end: {front_end}\n"
@@ -295,7 +294,6 @@ def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end)
         f"log holds: {log['holds']}"
     )
     print(f"\n{report}")
-
     clicked = [c["button"] for c in clicks]
     if clicked[:3] != ["begin", "skip", "stop"]:
         problems.append(f"the kernel did not see Begin, Skip, Stop in turn: it saw {clicked}")
@@ -327,3 +325,10 @@ def test_skip_and_stop_clicks_save_every_hold(lab_and_notebook, page, front_end)
                 f"pains {got}, expected {wanted}"
             )
     assert not problems, "\n".join(["", *problems, "", report])
+
+
+@pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
+@together(_skip_and_stop)
+def test_skip_and_stop_clicks_save_every_hold(played, request, browser, front_end):
+    """Begin, Skip mid-hold, Stop mid-hold, Finish: every hold and the session end are logged."""
+    played.outcome(request, browser)
