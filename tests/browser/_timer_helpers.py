@@ -164,17 +164,22 @@ def menu(page, menu_name: str, item: str) -> None:
 
 def open_and_run(page, server, front_end: str, name: str) -> str | None:
     """Open notebook ``name`` and run it; the kernel id (None in Voila, which runs it)."""
+    return run_alone(open_and_run_in_turn(page, server, front_end, name))
+
+
+def open_and_run_in_turn(page, server, front_end: str, name: str):
+    """``open_and_run`` as scenario steps: notebooks open beside each other."""
     if front_end == "voila":
-        page.goto(f"{server.url}/voila/render/{name}", timeout=90_000)
-        page.locator(".bk-begin").wait_for(timeout=90_000)
+        page.goto(f"{server.url}/voila/render/{name}", wait_until="commit", timeout=90_000)
+        yield until_shown(page, ".bk-begin", 90)
         return None
     address = f"/lab/tree/{name}?reset" if front_end == "lab" else f"/notebooks/{name}"
-    page.goto(server.url + address, timeout=90_000)
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-    kernel_id = idle_kernel_id(server, name)
+    page.goto(server.url + address, wait_until="commit", timeout=90_000)
+    yield until_shown(page, ".jp-Notebook .jp-Cell", 90)
+    kernel_id = yield until_idle_kernel(server, name)
     menu(page, "Run", "Run All Cells")
-    page.wait_for_function(ALL_DONE, timeout=120_000)
-    page.locator(".bk-begin").wait_for(timeout=60_000)
+    yield until_js(page, ALL_DONE, timeout=120)
+    yield until_shown(page, ".bk-begin", 60)
     return kernel_id
 
 
@@ -285,7 +290,14 @@ FRONT_ENDS = ("lab", "notebook7", "voila")
 SERVER_FIXTURES = {"lab": "jupyter_lab", "notebook7": "jupyter_notebook", "voila": "voila"}
 
 
-def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50, name=None):
+def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50):
+    return run_alone(prepare_in_turn(request, page, front_end, large, knee_hold_s))
+
+
+def prepare_in_turn(
+    request, page, front_end: str, large: bool = False, knee_hold_s: float = 50, name=None
+):
+    """``prepare`` as scenario steps (``... = yield from prepare_in_turn(...)``)."""
     # only the server this front end needs: a module of Lab tests starts no Notebook 7
     server = request.getfixturevalue(SERVER_FIXTURES[front_end])
     # a notebook (so a kernel) of its own for each test (``name``, the requesting test by
@@ -294,7 +306,7 @@ def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: flo
     code = ROUTINE_CODE.format(scale=SCALE, large=large, person=test, knee_hold_s=knee_hold_s)
     write_notebook(server.notebooks, f"timer-{test}.ipynb", code)
     page.add_init_script(SPIES)
-    kernel_id = open_and_run(page, server, front_end, f"timer-{test}.ipynb")
+    kernel_id = yield from open_and_run_in_turn(page, server, front_end, f"timer-{test}.ipynb")
     # Notebook 7 raises a page error of its own as it loads (on any notebook); only the
     # errors from the timer on are the test's business
     page.page_errors.clear()
@@ -391,7 +403,8 @@ class Wait:
 
 
 #: Yielded once a scenario's notebook is open and its timer ready: it goes on when every
-#: scenario of the module is ready, so no opening notebook slows a timer playing.
+#: scenario of the module is ready (the driver sees to it), so the notebooks open beside
+#: each other, but no opening notebook slows a timer playing.
 PREPARED = Wait("the other scenarios to be prepared", lambda: None, math.inf)
 
 
@@ -425,6 +438,19 @@ def until_shown(page, css: str, timeout: float = 30) -> Wait:
     return Wait(f"{css} to be shown", lambda: _evaluate(page, script, css) or None, timeout)
 
 
+def until_idle_kernel(server, name: str, timeout: float = 90) -> Wait:
+    """Until the server lists an idle kernel for notebook ``name`` (``idle_kernel_id``);
+    the scenario gets its id."""
+
+    def idle() -> str | None:
+        try:
+            return idle_kernel_id(server, name, timeout=0.001)  # one look at /api/sessions
+        except AssertionError:
+            return None
+
+    return Wait(f"an idle kernel for {name}", idle, timeout)
+
+
 def pause(seconds: float) -> Wait:
     """A plain wait of ``seconds`` (in place of ``time.sleep``)."""
     end = time.monotonic() + seconds
@@ -451,6 +477,38 @@ def read_log_in_turn(path: Path, person: str | None = None):
         log = {table: [row for row in rows if row["person"] == person]
                for table, rows in log.items()}  # fmt: skip
     return log
+
+
+def _waited(wait: Wait, deadline: float) -> dict | None:
+    """One look at ``wait``: {"value": ...} when met, {"error": ...} when it cannot be (its
+    check failed, or ``deadline`` passed), None to look again later."""
+    try:
+        value = wait.check()
+    except Exception as failure:  # the page closed or crashed
+        return {"error": failure}
+    if value is not None and value is not False:
+        return {"value": value}
+    if time.monotonic() > deadline:
+        return {"error": TimeoutError(f"waited {wait.timeout} s for {wait.what}")}
+    return None
+
+
+def _resume(steps, reply: dict):
+    return steps.throw(reply["error"]) if "error" in reply else steps.send(reply["value"])
+
+
+def run_alone(steps):
+    """Run scenario steps (a generator of ``Wait``) to their end, waiting out each wait;
+    their return value."""
+    reply = {"value": None}
+    while True:
+        try:
+            wait = _resume(steps, reply)
+        except StopIteration as done:
+            return done.value
+        deadline = time.monotonic() + wait.timeout
+        while (reply := _waited(wait, deadline)) is None:
+            time.sleep(Together.POLL_S)
 
 
 def begin_in_turn(page):
@@ -526,9 +584,9 @@ class Together:
     def _drive(self, runs: dict, pages: dict) -> None:
         waits: dict[str, tuple[Wait, float]] = {}
 
-        def step(name: str, value: Any = None, error: BaseException | None = None) -> None:
+        def step(name: str, reply: dict) -> None:
             try:
-                wait = runs[name].throw(error) if error else runs[name].send(value)
+                wait = _resume(runs[name], reply)
             except StopIteration as done:
                 self.outcomes[name] = _Outcome(value=done.value)
             except (Exception, pytest.fail.Exception) as failure:
@@ -538,24 +596,22 @@ class Together:
                 return
             waits.pop(name, None)
 
-        for name in runs:  # each opens its notebook, one after another
-            step(name)
-        for name in [name for name, (wait, _) in waits.items() if wait is PREPARED]:
-            step(name)  # and then all play at once
+        for name in runs:
+            step(name, {"value": None})
         while waits:
             started = time.monotonic()
+            # every scenario still playing is prepared: from now on they play at once
+            all_prepared = all(wait is PREPARED for wait, _ in waits.values())
             for name in list(waits):
                 wait, deadline = waits[name]
-                try:
-                    value = wait.check()
-                except Exception as failure:  # the page closed or crashed: the scenario's
-                    step(name, error=failure)
-                    continue
-                if value is not None and value is not False:
-                    step(name, value)
-                elif time.monotonic() > deadline:
-                    timeout = TimeoutError(f"{name}: waited {wait.timeout} s for {wait.what}")
-                    step(name, error=timeout)
+                if wait is PREPARED:
+                    reply = {"value": None} if all_prepared else None
+                else:
+                    reply = _waited(wait, deadline)
+                if reply is not None:
+                    if "error" in reply and isinstance(reply["error"], TimeoutError):
+                        reply["error"] = TimeoutError(f"{name}: {reply['error']}")
+                    step(name, reply)
             time.sleep(max(0.0, self.POLL_S - (time.monotonic() - started)))
 
 

@@ -22,7 +22,7 @@ from _timer_helpers import (
     oscillator_perf_ms,
     page_holds,
     pause,
-    prepare,
+    prepare_in_turn,
     read_log_in_turn,
     schedule_of,
     spy,
@@ -40,7 +40,7 @@ def played(request):
 
 
 def _keys(request, page, name):
-    server, _kernel, person = prepare(request, page, "lab", name=name)
+    server, _kernel, person = yield from prepare_in_turn(request, page, "lab", name=name)
     yield PREPARED
     yield from begin_in_turn(page)
     phases = schedule_of(page)
@@ -90,7 +90,7 @@ def test_keys_pause_skip_go_back_and_fill_the_screen(played, request, browser):
 
 
 def _busy_kernel(request, page, name):
-    server, kernel_id, person = prepare(
+    server, kernel_id, person = yield from prepare_in_turn(
         request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S, name=name
     )
     client = KernelClient(server.runtime_dir / f"kernel-{kernel_id}.json")

@@ -22,7 +22,7 @@ from _timer_helpers import (
     menu,
     page_holds,
     pause,
-    prepare,
+    prepare_in_turn,
     read_log_in_turn,
     schedule_of,
     together,
@@ -38,7 +38,7 @@ def played(request):
 
 
 def _kernel_restart(request, page, name):
-    server, _kernel_id, person = prepare(
+    server, _kernel_id, person = yield from prepare_in_turn(
         request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S, name=name
     )
     yield PREPARED
@@ -75,7 +75,7 @@ def test_a_kernel_restart_neither_loses_nor_doubles_a_hold_finished_before_it(
 
 
 def _reloaded_page(request, page, name):
-    server, _kernel, person = prepare(request, page, "lab", name=name)
+    server, _kernel, person = yield from prepare_in_turn(request, page, "lab", name=name)
     yield PREPARED
     yield from begin_in_turn(page)
     phases = schedule_of(page)
@@ -104,7 +104,7 @@ def test_a_reloaded_page_carries_on_and_logs_no_hold_twice(played, request, brow
 
 
 def _frozen_page(request, page, name):
-    server, _kernel, person = prepare(
+    server, _kernel, person = yield from prepare_in_turn(
         request, page, "lab", knee_hold_s=SHORT_KNEE_HOLD_S, name=name
     )
     yield PREPARED

@@ -37,11 +37,12 @@ from _timer_helpers import (
     Together,
     read_log_in_turn,
     together,
+    until_idle_kernel,
     until_js,
     until_shown,
 )
 
-from conftest import Server, idle_kernel_id, screenshot
+from conftest import Server, screenshot
 
 NOTEBOOK = "03-Guided-Session.ipynb"
 #: The notebook's hold_scale is set so that the skipped and the stopped hold last at least
@@ -227,13 +228,14 @@ def _skip_and_stop(request, page, name, front_end):
     address = FRONT_ENDS[front_end]
     server: Server = request.getfixturevalue("lab_and_notebook")[front_end]
     played_s = _prepare_copy(server.notebooks / NOTEBOOK)
-    page.goto(server.url + address.format(NOTEBOOK), timeout=90_000)
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-    kernel_id = idle_kernel_id(server, NOTEBOOK)
+    # the two notebooks open beside each other
+    page.goto(server.url + address.format(NOTEBOOK), wait_until="commit", timeout=90_000)
+    yield until_shown(page, ".jp-Notebook .jp-Cell", 90)
+    kernel_id = yield until_idle_kernel(server, NOTEBOOK)
     _menu(page, "Run", "Run All Cells")
-    page.wait_for_function(ALL_DONE, timeout=120_000)
+    yield until_js(page, ALL_DONE, timeout=120)
     session = page.locator(".bk-session")
-    session.locator(".bk-begin").wait_for(timeout=30_000)
+    yield until_shown(page, ".bk-session .bk-begin", 30)
 
     problems: list[str] = []
     probe = KernelProbe(server.runtime_dir / f"kernel-{kernel_id}.json")
