@@ -33,6 +33,8 @@ from _timer_helpers import (
     whole_seconds,
 )
 
+pytestmark = pytest.mark.servers("lab")  # started through request.getfixturevalue
+
 
 @pytest.fixture(scope="module")
 def played(request):

@@ -31,6 +31,8 @@ from _timer_helpers import (
     until_shown,
 )
 
+pytestmark = pytest.mark.servers("lab")  # started through request.getfixturevalue
+
 
 @pytest.fixture(scope="module")
 def played(request):

@@ -44,6 +44,8 @@ from _timer_helpers import (
 
 from conftest import Server, screenshot
 
+pytestmark = pytest.mark.servers("lab", "notebook")  # through request.getfixturevalue
+
 NOTEBOOK = "03-Guided-Session.ipynb"
 #: The notebook's hold_scale is set so that the skipped and the stopped hold last at least
 #: this long: time to click in the middle of one, and the run stays short.
