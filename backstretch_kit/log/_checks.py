@@ -64,6 +64,27 @@ class Hold:
     at: tuple[int, int]
 
 
+def hold(
+    stretch: Any,
+    on_side: Any,
+    rep: Any,
+    planned_s: Any,
+    actual_s: Any,
+    completed: Any,
+    started_at: Any,
+) -> Hold:
+    """One hold's arguments, each checked as ``record_hold`` checks them."""
+    return Hold(
+        stretch_id(stretch),
+        side(on_side),
+        integer(rep, "rep", 1, MAX_REP),
+        number(planned_s, "planned_s", 0.0, MAX_HOLD_S, above_low=True),
+        number(actual_s, "actual_s", 0.0, MAX_HOLD_S),
+        flag(completed, "completed"),
+        instant(started_at, "started_at"),
+    )
+
+
 def person_name(value: Any, field: str = "person") -> str:
     """A person's name or pseudonym (also used for routine names), stripped."""
     if not isinstance(value, str) or not value.strip():

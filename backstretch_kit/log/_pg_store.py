@@ -26,10 +26,12 @@ a LogError that says so.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from . import _pg_totals, _reads, _session_rules
+from ._batch import FinishedSession
 from ._checks import EPOCH, US, Hold, LogError
 from ._pg_conn import PgConnection
 
@@ -130,6 +132,32 @@ class PgStore(PgConnection, _reads.Readers):
             )
 
         self.run(work, f"finish session {session_id}")
+
+    def record_sessions(self, sessions: Sequence[FinishedSession]) -> list[int]:
+        """Insert checked finished sessions with their holds and totals, in one transaction."""
+        keys = [(uuid.uuid4(), [uuid.uuid4() for _ in s.holds]) for s in sessions]
+
+        def work(conn: Any, _: int) -> list[int]:
+            # All or nothing: if the first session is stored, an earlier attempt
+            # committed them all and its answer was lost.
+            if _by_uuid(conn, "sessions", "session_id", keys[0][0]) is not None:
+                return [_by_uuid(conn, "sessions", "session_id", key) for key, _ in keys]
+            owners: dict[str, int] = {}
+            ids = []
+            for session, (key, hold_keys) in zip(sessions, keys, strict=True):
+                if session.person not in owners:
+                    owners[session.person] = _person_id(conn, session.person, create=True)
+                owner = owners[session.person]
+                session_id = _insert_once(
+                    conn, "sessions", "session_id", _finished(key, owner, session)
+                )
+                for hold, hold_key in zip(session.holds, hold_keys, strict=True):
+                    _insert_hold(conn, hold_key, session_id, owner, hold)
+                    _pg_totals.add(conn, owner, hold)
+                ids.append(session_id)
+            return ids
+
+        return self.run(work, f"store the {len(sessions)} sessions")
 
     def log_activity(self, name: str, hold: Hold, notes: str) -> int:
         """Insert a finished ad-hoc session with its one hold; return the session's id."""
@@ -237,6 +265,24 @@ def _person_id(conn: Any, person: str, *, create: bool) -> int | None:
         ),
         {"n": person, "c": now_us},
     ).scalar_one()
+
+
+def _finished(key: uuid.UUID, owner: int, session: FinishedSession) -> dict[str, Any]:
+    """A finished session's row, for _insert_once."""
+    return {
+        "uuid": key,
+        "person_id": owner,
+        "kind": "routine",
+        "routine_name": session.routine_name,
+        "routine_json": session.routine_json,
+        "started_us": session.started[0],
+        "started_offset_s": session.started[1],
+        "ended_us": session.ended[0],
+        "ended_offset_s": session.ended[1],
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "notes": session.notes,
+    }
 
 
 def _by_uuid(conn: Any, table: str, key: str, value: uuid.UUID) -> int | None:

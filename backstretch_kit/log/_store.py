@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _reads, _session_rules, _totals
+from ._batch import FinishedSession
 from ._checks import EPOCH, US, Hold, LogError
 from ._transactions import Transactions
 
@@ -107,6 +109,25 @@ class Store(Transactions, _reads.Readers):
             )
 
         self.write(work)
+
+    def record_sessions(self, sessions: Sequence[FinishedSession]) -> list[int]:
+        """Insert checked finished sessions with their holds and totals, in one transaction."""
+
+        def work(conn: sqlite3.Connection) -> list[int]:
+            owners: dict[str, int] = {}
+            ids = []
+            for session in sessions:
+                if session.person not in owners:
+                    owners[session.person] = person_id(conn, session.person, create=True)
+                owner = owners[session.person]
+                session_id = _insert_finished(conn, owner, session)
+                for hold in session.holds:
+                    _insert_hold(conn, session_id, hold)
+                    _totals.add(conn, owner, hold.stretch_id, *hold.at, hold.actual_s)
+                ids.append(session_id)
+            return ids
+
+        return self.write(work)
 
     def log_activity(self, name: str, hold: Hold, notes: str) -> int:
         """Insert a finished ad-hoc session with its one hold; return the session's id."""
@@ -202,5 +223,17 @@ def _insert_hold(conn: sqlite3.Connection, session_id: int, hold: Hold) -> int:
         "actual_s, completed, started_us, offset_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (str(uuid.uuid4()), session_id, hold.stretch_id, hold.side, hold.rep, hold.planned_s)
         + (hold.actual_s, int(hold.completed), *hold.at),
+    )
+    return int(cursor.lastrowid)
+
+
+def _insert_finished(conn: sqlite3.Connection, owner: int, session: FinishedSession) -> int:
+    cursor = conn.execute(
+        "INSERT INTO sessions (uuid, person_id, kind, routine_name, routine_json, started_us, "
+        "started_offset_s, ended_us, ended_offset_s, pain_before, pain_after, notes) "
+        "VALUES (?, ?, 'routine', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), owner, session.routine_name, session.routine_json)
+        + (*session.started, *session.ended, session.pain_before, session.pain_after)
+        + (session.notes,),
     )
     return int(cursor.lastrowid)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import _checks, _csv, _frames, _url
-from ._checks import MAX_ACTIVITY_S, MAX_HOLD_S, MAX_REP, LogError
+from . import _batch, _checks, _csv, _frames, _url
+from ._checks import MAX_ACTIVITY_S, LogError
 from ._file import default_path
 from ._open_stores import open_store, release
 from ._read_frames import FrameReaders
@@ -237,15 +238,7 @@ class SessionLog(FrameReaders):
             defaults to now. Its local date is the day the hold counts for.
         """
         sid = _checks.row_id(session_id)
-        hold = _checks.Hold(
-            _checks.stretch_id(stretch_id),
-            _checks.side(side),
-            _checks.integer(rep, "rep", 1, MAX_REP),
-            _checks.number(planned_s, "planned_s", 0.0, MAX_HOLD_S, above_low=True),
-            _checks.number(actual_s, "actual_s", 0.0, MAX_HOLD_S),
-            _checks.flag(completed, "completed"),
-            _checks.instant(started_at, "started_at"),
-        )
+        hold = _checks.hold(stretch_id, side, rep, planned_s, actual_s, completed, started_at)
         return self._store.record_hold(sid, hold)
 
     def finish_session(
@@ -278,6 +271,43 @@ class SessionLog(FrameReaders):
         text = None if notes is None else _checks.text(notes, "notes")
         at = _checks.instant(ended_at, "ended_at")
         self._store.finish_session(sid, pain, text, at)
+
+    def record_sessions(self, sessions: Iterable[Mapping[str, Any]]) -> list[int]:
+        """Write many finished sessions with their holds in one transaction; return their ids.
+
+        What ``start_session``, ``record_hold`` for each hold and
+        ``finish_session`` would store, with one commit (one wait for the disk)
+        for the whole batch instead of one per call: for a sample, an import
+        from another program, or a day's sessions written at once.
+
+        Parameters
+        ----------
+        sessions : iterable of mappings
+            One mapping per session, with the fields of ``start_session`` and
+            ``finish_session``: ``person`` (required), ``routine``,
+            ``pain_before``, ``started_at``, ``notes``, ``pain_after``,
+            ``ended_at``, and ``holds``: one mapping per hold with the fields of
+            ``record_hold``: ``stretch_id``, ``side``, ``rep``, ``planned_s``,
+            ``actual_s`` (required), ``completed`` and ``started_at``. Left-out
+            fields default as in those calls (a time left out is now).
+
+        Returns
+        -------
+        list of int
+            The new sessions' ids, in the order given.
+
+        Raises
+        ------
+        LogError
+            A field the one-by-one calls would refuse, an unknown or missing
+            field, a hold before its session's start, or an end before a
+            session's start or last hold. The message names the place in the
+            batch (``sessions[2].holds[5]``), the field and the value, and
+            nothing of the batch is written: every session is checked before
+            the transaction begins, and the transaction is all or nothing.
+        """
+        batch = _batch.finished_sessions(sessions)
+        return self._store.record_sessions(batch) if batch else []
 
     def log_activity(
         self,
