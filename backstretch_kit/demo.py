@@ -126,7 +126,7 @@ def sample_log(
         looks current; pass a date for frames that never change.
     log
         A :class:`~backstretch_kit.log.SessionLog` to fill as well, through its
-        public ``start_session`` / ``record_hold`` / ``finish_session``. The
+        public ``record_sessions`` (the whole sample in one transaction). The
         returned frames then carry the ids the log gave.
     steady_pain
         Names of people whose pain does not ease. ``None`` means every second
@@ -218,39 +218,37 @@ def _holds_frame(
 def _write_to_log(
     log: SessionLog, sessions: pd.DataFrame, holds: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Write the sample through the log's public API; return what the log reads back."""
+    """Write the sample in one batch (one commit); return what the log reads back."""
 
     def pain(value: float) -> float | None:
         return None if pd.isna(value) else float(value)
 
     by_session = dict(iter(holds.groupby("session_id", sort=False)))
-    written: list[int] = []
-    for session in sessions.itertuples(index=False):
-        session_id = log.start_session(
-            session.person,
-            routine=session.routine_name,
-            pain_before=pain(session.pain_before),
-            started_at=session.started_at.to_pydatetime(),
-            notes=session.notes,
-        )
-        session_holds = by_session.get(session.session_id, holds.iloc[:0])
-        for hold in session_holds.itertuples(index=False):
-            log.record_hold(
-                session_id,
-                hold.stretch_id,
-                hold.side,
-                int(hold.rep),
-                float(hold.planned_s),
-                float(hold.actual_s),
-                completed=bool(hold.completed),
-                started_at=hold.started_at.to_pydatetime(),
-            )
-        log.finish_session(
-            session_id,
-            pain_after=pain(session.pain_after),
-            ended_at=session.ended_at.to_pydatetime(),
-        )
-        written.append(session_id)
+    batch = [
+        {
+            "person": session.person,
+            "routine": session.routine_name,
+            "pain_before": pain(session.pain_before),
+            "started_at": session.started_at.to_pydatetime(),
+            "notes": session.notes,
+            "holds": [
+                {
+                    "stretch_id": hold.stretch_id,
+                    "side": hold.side,
+                    "rep": int(hold.rep),
+                    "planned_s": float(hold.planned_s),
+                    "actual_s": float(hold.actual_s),
+                    "completed": bool(hold.completed),
+                    "started_at": hold.started_at.to_pydatetime(),
+                }
+                for hold in by_session.get(session.session_id, holds.iloc[:0]).itertuples()
+            ],
+            "pain_after": pain(session.pain_after),
+            "ended_at": session.ended_at.to_pydatetime(),
+        }
+        for session in sessions.itertuples(index=False)
+    ]
+    written = log.record_sessions(batch)
     stored_sessions = log.sessions()
     stored_holds = log.holds()
     return (

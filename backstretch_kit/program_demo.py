@@ -6,16 +6,20 @@ another), at about the program's session time in the patient's zone, they do tha
 day's routine with that week's doses, let a hold go early now and then, and score
 their pain before and after, which eases over the weeks. With ``pain_rises_in`` the
 pain after sessions jumps in that week, so the pain rule has something to show.
-Everything goes through the log's public calls (``start_session``,
-``record_hold``, ``finish_session``), so the log cannot tell it from a real one.
+The sessions go into the log through its public ``record_sessions``, all in one
+transaction (one wait for the disk), checked as the one-by-one calls check them, so
+the log cannot tell them from a real patient's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
+
+from .log import sessions_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from .log import SessionLog
@@ -63,14 +67,16 @@ def sample_program_log(
     rng = np.random.default_rng([seed, 4_242])
     stop = program.end if until is None else min(until, program.end)
     planned = set(program.planned_days())
-    count = 0
+    # The pain rule sets each day's doses from what was logged before it: the log's own
+    # sessions, then those played here (written together at the end).
+    logged = log.sessions(program.person)
+    played: list[dict[str, Any]] = []
     for offset in range((stop - program.start).days):
         day = program.start + dt.timedelta(days=offset)
         chance = done_share if day in planned else 0.06
         if rng.random() >= chance:
             continue
-        # the doses of the week, as the pain rule leaves them after what was logged so far
-        so_far = log.sessions(program.person)
+        so_far = _so_far(logged, played)
         week = program.week_of(day)
         routine = program.routine_for(day, so_far) if day in planned else None
         if routine is None:  # an extra day: the week's first routine
@@ -86,20 +92,56 @@ def sample_program_log(
             minutes=minutes + float(rng.normal(0, 20))
         )
         note = str(rng.choice(_NOTES)) if rng.random() < 0.12 else ""
-        session = log.start_session(
-            program.person, routine, pain_before=before, started_at=clock, notes=note
-        )
+        session: dict[str, Any] = {
+            "person": program.person,
+            "routine": routine,
+            "pain_before": before,
+            "started_at": clock,
+            "notes": note,
+            "holds": [],
+        }
         for phase in routine.schedule().itertuples(index=False):
             if phase.phase != "hold":
                 clock += dt.timedelta(seconds=float(phase.seconds))
                 continue
             early = rng.random() < 0.06
             held = round(phase.seconds * (rng.uniform(0.5, 0.9) if early else 1.0), 1)
-            log.record_hold(
-                session, phase.stretch_id, phase.side, int(phase.rep), float(phase.seconds),
-                held, completed=not early, started_at=clock,
-            )  # fmt: skip
+            session["holds"].append(
+                {
+                    "stretch_id": phase.stretch_id,
+                    "side": phase.side,
+                    "rep": int(phase.rep),
+                    "planned_s": float(phase.seconds),
+                    "actual_s": held,
+                    "completed": not early,
+                    "started_at": clock,
+                }
+            )
             clock += dt.timedelta(seconds=held)
-        log.finish_session(session, pain_after=after, ended_at=clock + dt.timedelta(seconds=45))
-        count += 1
-    return count
+        session.update(pain_after=after, ended_at=clock + dt.timedelta(seconds=45))
+        played.append(session)
+    return len(log.record_sessions(played))
+
+
+def _so_far(logged: pd.DataFrame, played: list[dict[str, Any]]) -> pd.DataFrame:
+    """The patient's sessions up to now, as ``SessionLog.sessions()`` would give them.
+
+    The played ones are not written yet, so they have no ids (0); the pain rule
+    reads only who, when and the pains.
+    """
+    if not played:
+        return logged
+    new = sessions_frame(
+        {
+            "session_id": [0] * len(played),
+            "person": [s["person"] for s in played],
+            "routine_name": [s["routine"].name for s in played],
+            "kind": ["routine"] * len(played),
+            "started_at": [s["started_at"] for s in played],
+            "ended_at": [s["ended_at"] for s in played],
+            "pain_before": [s["pain_before"] for s in played],
+            "pain_after": [s["pain_after"] for s in played],
+            "notes": [s["notes"] for s in played],
+        }
+    )
+    return new if logged.empty else pd.concat([logged, new], ignore_index=True)
