@@ -116,6 +116,10 @@ def unprintable(texts: Iterable[str]) -> list[str]:
     White space and control characters are left out: they print as nothing on
     purpose.
     """
+    texts = list(texts)
+    if dejavu_prints(texts):
+        # the usual case; the fallbacks' cmaps (a tenth of a second to read) are not needed
+        return []
     covered = _coverage()
     missing: dict[str, None] = {}
     for text in texts:

@@ -160,8 +160,21 @@ def picture_bytes(
     if key not in drawn:
         if len(drawn) >= _DRAWN_MAX:
             drawn.pop(next(iter(drawn)))  # the oldest first
-        drawn[key] = figure_bytes(draw_stretch(stretch_id, phase=phase), fmt, dpi)
+        drawn[key] = figure_bytes(_figure(table, stretch_id, phase), fmt, dpi)
     return drawn[key]
+
+
+def _figure(table: Any, stretch_id: str, phase: str) -> Figure:
+    """The drawn Figure of a picture, kept a while: a handout saves the same drawing as
+    SVG for its HTML and then as PNG for its PDF, and saving one Figure in both
+    formats gives the very bytes two fresh drawings would."""
+    figures = _FIGURES.setdefault(table, {})
+    key = (stretch_id, phase)
+    if key not in figures:
+        if len(figures) >= _FIGURES_MAX:
+            figures.pop(next(iter(figures)))  # the oldest first
+        figures[key] = draw_stretch(stretch_id, phase=phase)
+    return figures[key]
 
 
 #: Pictures already drawn, per pose table (a changed pose file is a new table, and the
@@ -170,6 +183,11 @@ _DRAWN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str, float], bytes]]
     weakref.WeakKeyDictionary()
 )
 _DRAWN_MAX = 256  # about 10 MB of PNG and SVG at most
+#: Figures drawn lately, per pose table: enough for a routine's pictures in both formats.
+_FIGURES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Figure]] = (
+    weakref.WeakKeyDictionary()
+)
+_FIGURES_MAX = 24
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = DPI) -> bytes:

@@ -34,7 +34,8 @@ def test_picture_bytes_are_a_real_file_and_the_same_every_time(fmt, head):
     """picture_bytes gives a PNG or SVG file, the same bytes for the same picture."""
     data = picture_bytes("childs-pose", fmt=fmt, dpi=20)
     assert data is not None and data.startswith(head)
-    _render._DRAWN.clear()  # drawn again, not taken from the cache
+    _render._DRAWN.clear()  # drawn again, not taken from either cache
+    _render._FIGURES.clear()
     assert picture_bytes("childs-pose", fmt=fmt, dpi=20) == data
     assert picture_bytes("childs-pose", phase="start", fmt=fmt, dpi=20) != data
 
@@ -50,9 +51,11 @@ def test_a_picture_is_drawn_once_until_the_pose_data_changes(monkeypatch, tmp_pa
     real_draw = _render.draw_stretch
     monkeypatch.setattr(_render, "draw_stretch", counting)
     _render._DRAWN.clear()
+    _render._FIGURES.clear()
     first = picture_bytes("cat-stretch", dpi=20)
     assert picture_bytes("cat-stretch", dpi=20) is first
-    picture_bytes("cat-stretch", fmt="svg")  # another file of the same stretch: drawn
+    picture_bytes("cat-stretch", fmt="svg")  # another file of the same drawing: saved only
+    picture_bytes("cat-stretch", phase="start", dpi=20)  # another drawing: drawn
     assert drawn == ["cat-stretch", "cat-stretch"]
     copy = tmp_path / "poses.csv"
     copy.write_bytes(data_path("poses.csv").read_bytes())
@@ -61,6 +64,19 @@ def test_a_picture_is_drawn_once_until_the_pose_data_changes(monkeypatch, tmp_pa
     )
     assert picture_bytes("cat-stretch", dpi=20) == first  # a new table: drawn again
     assert drawn == ["cat-stretch"] * 3
+
+
+def test_one_drawing_saved_in_both_formats_is_what_fresh_drawings_give():
+    """A handout's SVG (HTML) and PNG (PDF) come from one drawing: the same bytes as
+    a drawing of its own for each, in either order."""
+    for first, second in (("svg", "png"), ("png", "svg")):
+        _render._DRAWN.clear()
+        _render._FIGURES.clear()
+        shared = {fmt: picture_bytes("knee-to-chest", fmt=fmt, dpi=30) for fmt in (first, second)}
+        for fmt in (first, second):
+            _render._DRAWN.clear()
+            _render._FIGURES.clear()
+            assert picture_bytes("knee-to-chest", fmt=fmt, dpi=30) == shared[fmt]
 
 
 def test_picture_bytes_follow_the_dpi():
