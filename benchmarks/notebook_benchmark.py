@@ -14,7 +14,7 @@ handouts the notebooks write go there.
 Where a notebook misses the goal, the per-cell wall times (measured with nbclient's cell hooks
 during the same runs) show which cells take the time.
 
-Run: .venv/bin/python benchmarks/notebook_benchmark.py [--repeat N] [--all-cells]
+Run: .venv/bin/python benchmarks/notebook_benchmark.py [--repeat N] [--all-cells] [--only 02 07]
 """
 
 from __future__ import annotations
@@ -123,6 +123,13 @@ def main() -> None:
         action="store_true",
         help="print the per-cell breakdown of every notebook, not only those over the goal",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only the notebooks whose file names start with one of these (e.g. 02 07);"
+        " the floor runs as often as with all of them: once before each notebook run",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error(f"--repeat must be at least 1, got {args.repeat}")
@@ -135,8 +142,11 @@ def main() -> None:
         work_dir = Path(tmp) / "notebooks"
         shutil.copytree(NOTEBOOKS_DIR, work_dir)
         paths = sorted(work_dir.glob("*.ipynb"))
+        if args.only:
+            paths = [p for p in paths if p.name.startswith(tuple(args.only))]
         if not paths:
-            raise SystemExit(f"no notebooks found in {NOTEBOOKS_DIR}")
+            wanted = f" matching {' '.join(args.only)}" if args.only else ""
+            raise SystemExit(f"no notebooks{wanted} found in {NOTEBOOKS_DIR}")
         originals = {p.name: nbformat.read(p, as_version=4) for p in paths}
         floor = floor_notebook()
 
