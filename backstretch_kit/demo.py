@@ -215,6 +215,17 @@ def _holds_frame(
     return holds_frame(frame)
 
 
+#: The sample's columns written to the log, in the order _write_to_log unpacks them.
+_SESSION_FIELDS = (
+    "session_id", "person", "routine_name", "pain_before", "started_at", "notes",
+    "pain_after", "ended_at",
+)  # fmt: skip
+_HOLD_FIELDS = (
+    "session_id", "stretch_id", "side", "rep", "planned_s", "actual_s", "completed",
+    "started_at",
+)  # fmt: skip
+
+
 def _write_to_log(
     log: SessionLog, sessions: pd.DataFrame, holds: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -223,30 +234,26 @@ def _write_to_log(
     def pain(value: float) -> float | None:
         return None if pd.isna(value) else float(value)
 
-    by_session = dict(iter(holds.groupby("session_id", sort=False)))
+    # Whole columns as Python values at once: row by row through pandas is most of the time.
+    by_session: dict[int, list[dict[str, object]]] = {}
+    for session_id, *fields in zip(*(holds[c].tolist() for c in _HOLD_FIELDS), strict=True):
+        by_session.setdefault(session_id, []).append(
+            dict(zip(_HOLD_FIELDS[1:], fields, strict=True))
+        )
     batch = [
         {
-            "person": session.person,
-            "routine": session.routine_name,
-            "pain_before": pain(session.pain_before),
-            "started_at": session.started_at.to_pydatetime(),
-            "notes": session.notes,
-            "holds": [
-                {
-                    "stretch_id": hold.stretch_id,
-                    "side": hold.side,
-                    "rep": int(hold.rep),
-                    "planned_s": float(hold.planned_s),
-                    "actual_s": float(hold.actual_s),
-                    "completed": bool(hold.completed),
-                    "started_at": hold.started_at.to_pydatetime(),
-                }
-                for hold in by_session.get(session.session_id, holds.iloc[:0]).itertuples()
-            ],
-            "pain_after": pain(session.pain_after),
-            "ended_at": session.ended_at.to_pydatetime(),
+            "person": person,
+            "routine": routine,
+            "pain_before": pain(before),
+            "started_at": started,
+            "notes": notes,
+            "holds": by_session.get(session_id, []),
+            "pain_after": pain(after),
+            "ended_at": ended,
         }
-        for session in sessions.itertuples(index=False)
+        for session_id, person, routine, before, started, notes, after, ended in zip(
+            *(sessions[c].tolist() for c in _SESSION_FIELDS), strict=True
+        )
     ]
     written = log.record_sessions(batch)
     stored_sessions = log.sessions()
