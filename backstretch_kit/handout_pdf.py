@@ -29,7 +29,9 @@ def render_pdf(content: HandoutContent, paper: str) -> bytes:
     routine = content.routine
     pdf = FPDF(orientation="portrait", unit="mm", format=paper)
     # DejaVu, with fallbacks for Arabic, Chinese, Devanagari and emoji where needed
-    setup_fonts(pdf, content.outside_text())
+    # oblique only for the items' notes: each face is a font file for fpdf2 to read
+    styles = ("", "B", "I") if any(item.note for item in routine) else ("", "B")
+    setup_fonts(pdf, content.outside_text(), styles)
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(routine.name)

@@ -86,16 +86,22 @@ def dejavu_prints(texts: Iterable[str]) -> bool:
     return all(char.isspace() or ord(char) in covered for text in texts for char in text)
 
 
-def setup_fonts(pdf: Any, texts: Iterable[str] | None = None) -> None:
+def setup_fonts(
+    pdf: Any, texts: Iterable[str] | None = None, styles: Iterable[str] = ("", "B", "I")
+) -> None:
     """Register DejaVu and every available fallback on an ``fpdf.FPDF``, shaping on.
 
     With ``texts`` (everything the PDF will print that did not come from us), the
     fallbacks are registered only when DejaVu alone cannot print them: fpdf2 reads each
     font file it is given, and the Chinese, Arabic, Devanagari and emoji fonts take
-    about a second to read, for a handout that is usually Latin text only.
+    about a second to read, for a handout that is usually Latin text only. For the same
+    reason only the DejaVu ``styles`` the document sets are read ("" regular, "B" bold,
+    "I" oblique; all three unless told).
     """
+    wanted = set(styles)
     for style, path in _dejavu().items():
-        pdf.add_font(MAIN_FAMILY, style, str(path))
+        if style in wanted:
+            pdf.add_font(MAIN_FAMILY, style, str(path))
     # HarfBuzz joins Arabic letters, orders right-to-left runs and places Devanagari
     # vowel signs; uharfbuzz is a dependency, so a missing one is an install to fix
     pdf.set_text_shaping(True)

@@ -138,7 +138,8 @@ def _pdf(program, sessions, holds, table, notes, advice, first, last, paper) -> 
     from .charts.program_adherence import program_adherence
 
     pdf = FPDF(orientation="portrait", unit="mm", format=paper)
-    setup_fonts(pdf, [program.person, program.notes, *notes, *(r.name for r in program.routines)])
+    texts = [program.person, program.notes, *notes, *(r.name for r in program.routines)]
+    setup_fonts(pdf, texts, styles=("", "B"))  # the report sets no oblique text
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(f"Progress report: {program.person}")

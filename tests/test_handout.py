@@ -173,6 +173,40 @@ def test_pdf_opens_and_reads_back(tmp_path: Path, routine: Routine) -> None:
     assert pypdf.PdfReader(path).metadata.title == routine.name
 
 
+def _pdf_fonts(path: Path) -> set[str]:
+    """The fonts a PDF's pages use, without their subset prefix (ABCDEF+)."""
+    names = set()
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_the_oblique_face_is_read_only_for_a_routine_with_notes(
+    tmp_path: Path, routine: Routine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item notes print in DejaVu Sans Oblique; without notes that font file is not read
+    (fpdf2 reads every font it is given), and the PDF is printed in the same fonts."""
+    import fpdf
+
+    read: list[str] = []
+    real_add_font = fpdf.FPDF.add_font
+
+    def add_font(pdf, family=None, style="", fname=None, *args, **kwargs):
+        read.append(Path(fname).name)
+        return real_add_font(pdf, family, style, fname, *args, **kwargs)
+
+    monkeypatch.setattr(fpdf.FPDF, "add_font", add_font)
+    with_note = write_handout(routine, tmp_path / "n.pdf", date=DAY, pictures=False)
+    assert "DejaVuSans-Oblique.ttf" in read
+    assert _pdf_fonts(with_note) == {"DejaVuSansBook", "DejaVuSansBold", "DejaVuSansOblique"}
+    assert "Keep the other leg relaxed." in pdf_text(with_note)
+    read.clear()
+    plain = write_handout(load_routine("desk-break"), tmp_path / "p.pdf", date=DAY, pictures=False)
+    assert read == ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]
+    assert _pdf_fonts(plain) == {"DejaVuSansBook", "DejaVuSansBold"}
+
+
 def test_pdf_letter_paper(tmp_path: Path, routine: Routine) -> None:
     """paper='Letter' gives US Letter pages (612 x 792 points)."""
     path = write_handout(routine, tmp_path / "l.pdf", date=DAY, pictures=False, paper="Letter")

@@ -10,9 +10,9 @@ from backstretch_kit.pdf_fonts import _available_fallbacks, dejavu_prints, setup
 DEJAVU_FACES = {"dejavu", "dejavuB", "dejavuI"}
 
 
-def _registered(texts) -> set[str]:
+def _registered(texts, **options) -> set[str]:
     pdf = FPDF()
-    setup_fonts(pdf, texts)
+    setup_fonts(pdf, texts, **options)
     return set(pdf.fonts)
 
 
@@ -25,6 +25,11 @@ def test_dejavu_prints_latin_greek_and_cyrillic_not_chinese_or_devanagari():
 def test_latin_text_registers_dejavu_alone():
     """A Latin handout reads three font files, not the second's worth of fallbacks."""
     assert _registered(["Chin tuck", "Sit tall."]) == DEJAVU_FACES
+
+
+def test_only_the_styles_a_document_sets_are_registered():
+    assert _registered(["Chin tuck"], styles=("", "B")) == {"dejavu", "dejavuB"}
+    assert _registered(["Chin tuck"], styles=("",)) == {"dejavu"}
 
 
 def test_other_scripts_and_unknown_text_register_every_fallback():
