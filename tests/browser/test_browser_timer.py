@@ -1,7 +1,7 @@
 """The hold timer runs in the page: on time, with tones, speech and a wake lock, and every
 finished hold reaches the log once, in JupyterLab, Notebook 7 and Voila, all three playing
-at the same time in one browser (their waits overlap, and each timer keeps its time with
-two others busy beside it). Keys, a busy kernel, a reload and a restart are in the
+at the same time in one browser (``Together``: their waits overlap, and each timer keeps
+its time with two others busy beside it). Keys, a busy kernel, a reload and a restart are in the
 neighbouring test files.
 
 Each test writes a short notebook (a scaled routine with every kind of cue) into the
@@ -18,65 +18,63 @@ import pytest
 from _timer_helpers import (
     FIRST_NOTE,
     FRONT_ENDS,
+    PREPARED,
     TONE_S,
-    begin,
+    Together,
+    begin_in_turn,
     countdown_errors,
     expected_tones,
     late,
     logged_holds,
     oscillator_perf_ms,
     page_holds,
-    prepare,
-    read_log,
+    prepare_in_turn,
+    read_log_in_turn,
     schedule_of,
     spy,
-    wait_for_timer,
+    together,
+    until,
     whole_seconds,
 )
 
-from conftest import new_page, screenshot
+from conftest import screenshot
 
 pytestmark = pytest.mark.servers("lab", "notebook", "voila")  # prepare() starts them
 
 
-def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(request, page, browser):
+@pytest.fixture(scope="module")
+def played(request):
+    return Together(request)
+
+
+def _on_time(request, page, name, front_end):
+    server, _kernel, person = yield from prepare_in_turn(
+        request, page, front_end, large=front_end == "voila", name=f"on_time_{front_end}"
+    )
+    yield PREPARED  # the three notebooks open beside each other, then all three play
+    yield from begin_in_turn(page)
+    phases = schedule_of(page)
+    yield until(page, "info.index === 3", 30)  # in its right hold
+    shot = screenshot(page, f"timer-{front_end}", element=page.locator(".bk-timer"))
+    info = yield until(page, "info.state === 'finished' && info.queued.length === 0", 90)
+    log = yield from read_log_in_turn(server.log_file, person)
+    _played_on_time_and_logged(page, info, phases, log)
+    assert shot.is_file()
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+@together(_on_time)
+def test_a_routine_plays_in_the_page_on_time_and_every_hold_is_logged(
+    played, request, browser, front_end
+):
     """In each front end: tones on the audio clock at each cue, words at the switch, a wake
     lock, seconds on time, and the log (read afresh) has every hold once with the seconds
     the page timed."""
-    pages = {"lab": page, **{front_end: new_page(browser) for front_end in FRONT_ENDS[1:]}}
-    try:
-        runs = {}
-        for front_end, each in pages.items():  # the notebooks open one after another
-            server, _kernel, person = prepare(request, each, front_end, large=front_end == "voila")
-            runs[front_end] = (server, person)
-        for each in pages.values():  # and then the three play at once
-            begin(each)
-        shots = {}
-        for front_end, each in pages.items():  # each in its right hold, about 2 s apart
-            wait_for_timer(each, "info.index === 3", 30)
-            shots[front_end] = screenshot(
-                each, f"timer-{front_end}", element=each.locator(".bk-timer")
-            )
-        failures = {}
-        for front_end, each in pages.items():
-            server, person = runs[front_end]
-            try:
-                _played_on_time_and_logged(each, server, person)
-                assert shots[front_end].is_file()
-            except AssertionError as failure:
-                failures[front_end] = failure
-        assert not failures, "\n\n".join(f"{name}: {why}" for name, why in failures.items())
-    finally:
-        for each in pages.values():
-            if each is not page:
-                each.context.close()
+    played.outcome(request, browser)
 
 
-def _played_on_time_and_logged(page, server, person: str) -> None:
-    phases = schedule_of(page)
-    info = wait_for_timer(page, "info.state === 'finished' && info.queued.length === 0", 90)
+def _played_on_time_and_logged(page, info: dict, phases: list[dict], log: dict) -> None:
     marks = spy(page)
-    log = read_log(server.log_file, person)
 
     # every tone on the audio clock at its cue, scheduled ahead, none extra
     due = expected_tones(info, phases)
