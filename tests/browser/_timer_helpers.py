@@ -162,13 +162,9 @@ def menu(page, menu_name: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
-def open_and_run(page, server, front_end: str, name: str) -> str | None:
-    """Open notebook ``name`` and run it; the kernel id (None in Voila, which runs it)."""
-    return run_alone(open_and_run_in_turn(page, server, front_end, name))
-
-
 def open_and_run_in_turn(page, server, front_end: str, name: str):
-    """``open_and_run`` as scenario steps: notebooks open beside each other."""
+    """Open notebook ``name`` and run it, as scenario steps (notebooks open beside each
+    other); the kernel id (None in Voila, which runs it)."""
     if front_end == "voila":
         page.goto(f"{server.url}/voila/render/{name}", wait_until="commit", timeout=90_000)
         yield until_shown(page, ".bk-begin", 90)
@@ -199,19 +195,6 @@ def wait_for_timer(page, condition: str, timeout: float = 60) -> dict:
         timeout=timeout * 1000,
     )
     return timer_info(page)
-
-
-def read_log(path: Path, person: str | None = None) -> dict:
-    """The session log as a fresh process reads it (one person's rows, if given)."""
-    out = subprocess.run(
-        [sys.executable, "-c", READ_LOG, str(path)], capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, f"reading the log {path} failed:\n{out.stderr}"
-    log = json.loads(out.stdout)
-    if person is not None:
-        log = {table: [row for row in rows if row["person"] == person]
-               for table, rows in log.items()}  # fmt: skip
-    return log
 
 
 def schedule_of(page) -> list[dict]:
@@ -252,14 +235,6 @@ class KernelClient:
         """Send code to run on the kernel's main thread; do not wait for it."""
         return self.client.execute(code, silent=True, store_history=False)
 
-    def wait(self, msg_id: str, timeout: float = 60) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            reply = self.client.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
-        raise AssertionError(f"no reply to {msg_id} in {timeout} s")
-
     def reply_in_turn(self, msg_id: str, timeout: float = 60):
         """``wait`` as a scenario step (``reply = yield from client.reply_in_turn(id)``)."""
         replies: list[dict] = []
@@ -290,14 +265,11 @@ FRONT_ENDS = ("lab", "notebook7", "voila")
 SERVER_FIXTURES = {"lab": "jupyter_lab", "notebook7": "jupyter_notebook", "voila": "voila"}
 
 
-def prepare(request, page, front_end: str, large: bool = False, knee_hold_s: float = 50):
-    return run_alone(prepare_in_turn(request, page, front_end, large, knee_hold_s))
-
-
 def prepare_in_turn(
     request, page, front_end: str, large: bool = False, knee_hold_s: float = 50, name=None
 ):
-    """``prepare`` as scenario steps (``... = yield from prepare_in_turn(...)``)."""
+    """Write the test's timer notebook, open and run it, as scenario steps
+    (``server, kernel_id, person = yield from prepare_in_turn(...)``)."""
     # only the server this front end needs: a module of Lab tests starts no Notebook 7
     server = request.getfixturevalue(SERVER_FIXTURES[front_end])
     # a notebook (so a kernel) of its own for each test (``name``, the requesting test by
@@ -311,13 +283,6 @@ def prepare_in_turn(
     # errors from the timer on are the test's business
     page.page_errors.clear()
     return server, kernel_id, test
-
-
-def begin(page) -> dict:
-    page.locator(".bk-begin").click()
-    info = wait_for_timer(page, "info.state === 'running'", timeout=30)
-    page.evaluate("() => window.__bkWatchCountdown()")
-    return info
 
 
 def logged_holds(log: dict) -> list[tuple]:
@@ -458,8 +423,9 @@ def pause(seconds: float) -> Wait:
 
 
 def read_log_in_turn(path: Path, person: str | None = None):
-    """``read_log`` as a scenario step (``log = yield from read_log_in_turn(...)``): the
-    fresh process reads while the other scenarios play on."""
+    """The session log as a fresh process reads it (one person's rows, if given), as a
+    scenario step (``log = yield from read_log_in_turn(...)``): the other scenarios play on
+    while it reads."""
     reader = subprocess.Popen(
         [sys.executable, "-c", READ_LOG, str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -497,22 +463,8 @@ def _resume(steps, reply: dict):
     return steps.throw(reply["error"]) if "error" in reply else steps.send(reply["value"])
 
 
-def run_alone(steps):
-    """Run scenario steps (a generator of ``Wait``) to their end, waiting out each wait;
-    their return value."""
-    reply = {"value": None}
-    while True:
-        try:
-            wait = _resume(steps, reply)
-        except StopIteration as done:
-            return done.value
-        deadline = time.monotonic() + wait.timeout
-        while (reply := _waited(wait, deadline)) is None:
-            time.sleep(Together.POLL_S)
-
-
 def begin_in_turn(page):
-    """``begin`` as a scenario step: Begin, and the countdown watched once it runs."""
+    """Begin, as a scenario step, and watch the countdown once it runs."""
     page.locator(".bk-begin").click()
     info = yield until(page, "info.state === 'running'", timeout=30)
     page.evaluate("() => window.__bkWatchCountdown()")

@@ -39,7 +39,8 @@ from _timer_helpers import (
 
 from conftest import screenshot
 
-pytestmark = pytest.mark.servers("lab", "notebook", "voila")  # prepare() starts them
+# started through request.getfixturevalue, in prepare_in_turn
+pytestmark = pytest.mark.servers("lab", "notebook", "voila")
 
 
 @pytest.fixture(scope="module")
