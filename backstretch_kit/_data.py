@@ -13,7 +13,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["data_path", "notebook_path", "user_data_dir", "user_folder"]
+__all__ = ["data_path", "notebook_path", "user_cache_dir", "user_data_dir", "user_folder"]
 
 _PACKAGE_DIR = Path(str(resources.files("backstretch_kit")))
 
@@ -57,6 +57,20 @@ def user_data_dir() -> Path:
     import platformdirs  # only needed when nothing overrides it
 
     return Path(platformdirs.user_data_dir("backstretch-kit", appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """The folder for files the workbook can always make again, such as drawn pictograms.
+
+    ``BACKSTRETCH_CACHE_DIR`` overrides it; otherwise it is the platform's user cache
+    folder. Nothing about the person goes here, only what the shipped data gives.
+    """
+    override = os.environ.get("BACKSTRETCH_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("backstretch-kit", appauthor=False))
 
 
 def user_folder(name: str) -> Path:

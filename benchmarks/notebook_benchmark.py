@@ -11,6 +11,11 @@ Every run executes a fresh in-memory copy of a notebook read from a temporary co
 ``BACKSTRETCH_DATA_DIR`` points at a temporary folder for the whole run, so the session log and
 handouts the notebooks write go there.
 
+``BACKSTRETCH_CACHE_DIR`` (the pictograms kept between sessions, poses/_picture_cache.py) starts
+empty and is kept for the whole run, as on a user's machine: the first run of each notebook draws
+its pictures, the later ones read them, and the median (of 3 or more runs) is a later session.
+``--cold-pictures`` gives every run an empty cache instead: every session a first one.
+
 Where a notebook misses the goal, the per-cell wall times (measured with nbclient's cell hooks
 during the same runs) show which cells take the time.
 
@@ -130,6 +135,11 @@ def main() -> None:
         help="run only the notebooks whose file names start with one of these (e.g. 02 07);"
         " the floor runs as often as with all of them: once before each notebook run",
     )
+    parser.add_argument(
+        "--cold-pictures",
+        action="store_true",
+        help="give every run an empty pictogram cache (by default it is kept between runs)",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error(f"--repeat must be at least 1, got {args.repeat}")
@@ -139,6 +149,8 @@ def main() -> None:
         data_dir.mkdir()
         # Set before any kernel starts: kernels inherit this process's environment.
         os.environ["BACKSTRETCH_DATA_DIR"] = str(data_dir)
+        cache_dir = Path(tmp) / "cache"
+        os.environ["BACKSTRETCH_CACHE_DIR"] = str(cache_dir)
         work_dir = Path(tmp) / "notebooks"
         shutil.copytree(NOTEBOOKS_DIR, work_dir)
         paths = sorted(work_dir.glob("*.ipynb"))
@@ -158,6 +170,8 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, original in originals.items():
                 floor_runs.append(timed_run(floor_notebook(), work_dir))
+                if args.cold_pictures:
+                    shutil.rmtree(cache_dir, ignore_errors=True)
                 nb_runs[name].append(timed_run(nbformat.from_dict(original), work_dir))
 
     floor_s = statistics.median(r.total_s for r in floor_runs)
@@ -165,7 +179,9 @@ def main() -> None:
         f"Notebook full runs (nbclient, kernel '{KERNEL}'), median of {args.repeat} runs each,"
         f" floor median of {len(floor_runs)} interleaved runs"
     )
-    print(f"floor notebook: `import pandas, matplotlib, ipywidgets`, goal: each <= {GOAL_RATIO}x\n")
+    print(f"floor notebook: `import pandas, matplotlib, ipywidgets`, goal: each <= {GOAL_RATIO}x")
+    pictures = "empty for every run" if args.cold_pictures else "kept from the first run on"
+    print(f"pictogram cache: {pictures}\n")
     print(f"{'notebook':<36} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>7}")
     floor_totals = [r.total_s for r in floor_runs]
     print(

@@ -23,6 +23,7 @@ from ._body_paint import NEAR_COLOUR
 from ._load import default_catalog, pose_table
 from ._paint import draw_pose
 from ._parse import PoseError
+from ._picture_cache import cached_picture
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -152,15 +153,25 @@ def picture_bytes(
     table = pose_table()
     if stretch_id not in table:
         return None
-    # Drawing is the slow part (about 0.15 s a picture) and the same picture is always
-    # the same bytes, so each is drawn once for as long as the pose data stays the same:
-    # a handout's HTML and PDF, a program's weekly handouts and the widgets share them.
+    table.pose(stretch_id, phase)  # an unknown phase raises here, cached picture or not
+    # Drawing is the slow part (matplotlib's import, then about 0.05 s a picture) and
+    # the same picture is always the same bytes, so each is drawn once for as long as
+    # the pose data and the drawing code stay the same: kept in memory for this
+    # process (a handout's HTML and PDF, a program's weekly handouts and the widgets
+    # share them) and on disk for the next sessions (see _picture_cache).
     drawn = _DRAWN.setdefault(table, {})
     key = (stretch_id, phase, fmt, float(dpi))
     if key not in drawn:
         if len(drawn) >= _DRAWN_MAX:
             drawn.pop(next(iter(drawn)))  # the oldest first
-        drawn[key] = figure_bytes(_figure(table, stretch_id, phase), fmt, dpi)
+        drawn[key] = cached_picture(
+            table,
+            stretch_id,
+            phase,
+            fmt,
+            float(dpi),
+            lambda: figure_bytes(_figure(table, stretch_id, phase), fmt, dpi),
+        )
     return drawn[key]
 
 

@@ -29,13 +29,20 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+def forget_pictures(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Empty both picture caches: memory, and disk (by pointing it at an empty folder)."""
+    _render._DRAWN.clear()
+    _render._FIGURES.clear()
+    monkeypatch.setenv("BACKSTRETCH_CACHE_DIR", str(folder))
+
+
 @pytest.mark.parametrize(("fmt", "head"), [("png", PNG), ("svg", b"<?xml")])
-def test_picture_bytes_are_a_real_file_and_the_same_every_time(fmt, head):
+def test_picture_bytes_are_a_real_file_and_the_same_every_time(fmt, head, tmp_path, monkeypatch):
     """picture_bytes gives a PNG or SVG file, the same bytes for the same picture."""
+    forget_pictures(monkeypatch, tmp_path / "first")
     data = picture_bytes("childs-pose", fmt=fmt, dpi=20)
     assert data is not None and data.startswith(head)
-    _render._DRAWN.clear()  # drawn again, not taken from either cache
-    _render._FIGURES.clear()
+    forget_pictures(monkeypatch, tmp_path / "second")  # drawn again, not taken from a cache
     assert picture_bytes("childs-pose", fmt=fmt, dpi=20) == data
     assert picture_bytes("childs-pose", phase="start", fmt=fmt, dpi=20) != data
 
@@ -50,8 +57,7 @@ def test_a_picture_is_drawn_once_until_the_pose_data_changes(monkeypatch, tmp_pa
 
     real_draw = _render.draw_stretch
     monkeypatch.setattr(_render, "draw_stretch", counting)
-    _render._DRAWN.clear()
-    _render._FIGURES.clear()
+    forget_pictures(monkeypatch, tmp_path / "cache")
     first = picture_bytes("cat-stretch", dpi=20)
     assert picture_bytes("cat-stretch", dpi=20) is first
     picture_bytes("cat-stretch", fmt="svg")  # another file of the same drawing: saved only
@@ -62,20 +68,28 @@ def test_a_picture_is_drawn_once_until_the_pose_data_changes(monkeypatch, tmp_pa
     monkeypatch.setattr(
         _load, "data_path", lambda name: copy if name == "poses.csv" else data_path(name)
     )
-    assert picture_bytes("cat-stretch", dpi=20) == first  # a new table: drawn again
+    # a new table with the same poses: the picture kept on disk, not drawn again
+    assert picture_bytes("cat-stretch", dpi=20) == first
+    assert drawn == ["cat-stretch"] * 2
+    # other poses: drawn again, and a different picture
+    text = copy.read_text()
+    copy.write_text(
+        text.replace(
+            "cat-stretch,stretch,side,35,20,30,45,", "cat-stretch,stretch,side,35,20,30,40,"
+        )
+    )
+    assert picture_bytes("cat-stretch", dpi=20) != first
     assert drawn == ["cat-stretch"] * 3
 
 
-def test_one_drawing_saved_in_both_formats_is_what_fresh_drawings_give():
+def test_one_drawing_saved_in_both_formats_is_what_fresh_drawings_give(monkeypatch, tmp_path):
     """A handout's SVG (HTML) and PNG (PDF) come from one drawing: the same bytes as
     a drawing of its own for each, in either order."""
     for first, second in (("svg", "png"), ("png", "svg")):
-        _render._DRAWN.clear()
-        _render._FIGURES.clear()
+        forget_pictures(monkeypatch, tmp_path / f"{first}-both")
         shared = {fmt: picture_bytes("knee-to-chest", fmt=fmt, dpi=30) for fmt in (first, second)}
         for fmt in (first, second):
-            _render._DRAWN.clear()
-            _render._FIGURES.clear()
+            forget_pictures(monkeypatch, tmp_path / f"{first}-{fmt}-alone")
             assert picture_bytes("knee-to-chest", fmt=fmt, dpi=30) == shared[fmt]
 
 
